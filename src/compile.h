@@ -1,0 +1,32 @@
+/* compile.h: stage 2 of the flow, BPF C text to a libbcc module.
+ *
+ * The only file that calls libbcc's compiler (bpf_module_create_c_from_
+ * string). clang runs inside this process; its diagnostics are captured
+ * and rewritten to name the user's file and lines.
+ */
+#ifndef BCC_HELLO_COMPILE_H
+#define BCC_HELLO_COMPILE_H
+
+struct error;
+struct source;
+
+struct compile_opts {
+	int pid_filter;   /* -DPID_FILTER=N, 0 = every process */
+	int verbose;
+};
+
+struct program {
+	void *module;       /* libbcc's module (owned) */
+	double seconds;     /* how long clang and LLVM took */
+	char *warnings;     /* compiler warnings of a successful build, or NULL */
+};
+
+int compile_program(struct program *prog, const struct source *src,
+		    const struct compile_opts *copts, struct error *err);
+void compile_release(struct program *prog);
+
+/* Rewrite libbcc's diagnostics for the user: the virtual file name
+ * becomes the source's name. Returns a malloc'd string or NULL. */
+char *compile_map_diagnostics(const char *text, const char *name);
+
+#endif

@@ -1,0 +1,384 @@
+/* headers.c: find, and where needed merge, a kernel header tree for libbcc.
+ *
+ * libbcc runs clang inside the tree it is given (BCC_KERNEL_SOURCE) with
+ * -I paths relative to it: include, arch/ARCH/include, their uapi and
+ * generated folders, and -include include/linux/kconfig.h. Debian ships a
+ * version's headers in two folders, linux-headers-V-common (the sources)
+ * and linux-headers-V-FLAVOUR (include/generated, arch/ARCH/include/generated,
+ * the configuration). Neither works alone, so we merge them into a private
+ * tree of symbolic links: one folder where both have a folder, one link for
+ * everything else, the flavour's files winning.
+ */
+#include "headers.h"
+#include "error.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#define PREFIX "linux-headers-"
+
+static struct utsname system_uts;
+
+
+void headers_roots_system(struct headers_roots *roots)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	uname(&system_uts);
+	roots->modules_dir = "/lib/modules";
+	roots->usr_src = "/usr/src";
+	roots->kheaders = "/sys/kernel/kheaders.tar.xz";
+	roots->tmp_dir = tmp && tmp[0] == '/' ? tmp : "/tmp";
+	roots->release = system_uts.release;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static bool has_file(const char *dir, const char *rel)
+{
+	char p[PATH_MAX];
+
+	if (!path_fmt(p, sizeof(p), "%s/%s", dir, rel))
+		return false;
+	return is_file(p);
+}
+
+bool headers_tree_complete(const char *dir)
+{
+	return has_file(dir, "include/linux/kconfig.h") &&
+	       has_file(dir, "include/generated/autoconf.h");
+}
+
+int headers_remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	while ((e = readdir(d))) {
+		char p[PATH_MAX];
+		struct stat st;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		path_fmt(p, sizeof(p), "%s/%s", dir, e->d_name);
+		if (lstat(p, &st))
+			continue;
+		if (S_ISDIR(st.st_mode))
+			ret |= headers_remove_tree(p);
+		else if (unlink(p))
+			ret = -1;
+	}
+	closedir(d);
+	if (rmdir(dir))
+		ret = -1;
+	return ret;
+}
+
+/* Link every entry of `first` then `second` into `out`; where both hold a
+ * folder of the same name, make a folder and recurse. */
+static int merge_into(const char *out, const char *first, const char *second)
+{
+	const char *srcs[2] = { first, second };
+
+	if (mkdir(out, 0755) && errno != EEXIST)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		DIR *d = opendir(srcs[i]);
+		struct dirent *e;
+
+		if (!d)
+			return -1;
+		while ((e = readdir(d))) {
+			char from[PATH_MAX], to[PATH_MAX], other[PATH_MAX];
+			struct stat st;
+
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			path_fmt(to, sizeof(to), "%s/%s", out, e->d_name);
+			if (lstat(to, &st) == 0)
+				continue; /* taken by the first tree or merged */
+			path_fmt(from, sizeof(from), "%s/%s", srcs[i], e->d_name);
+			path_fmt(other, sizeof(other), "%s/%s", srcs[1 - i],
+				 e->d_name);
+			if (i == 0 && is_dir(from) && is_dir(other)) {
+				if (merge_into(to, from, other)) {
+					closedir(d);
+					return -1;
+				}
+			} else if (symlink(from, to)) {
+				closedir(d);
+				return -1;
+			}
+		}
+		closedir(d);
+	}
+	return 0;
+}
+
+static int merge_pair(struct headers *hdr, const struct headers_roots *roots,
+		      const char *flavour, const char *common,
+		      struct error *err)
+{
+	char tmpl[PATH_MAX];
+
+	if (!path_fmt(tmpl, sizeof(tmpl), "%s/bcc-hello-headers-%d-XXXXXX",
+		  roots->tmp_dir, (int)getpid()) ||
+	    !mkdtemp(tmpl))
+		return error_set(err,
+				 "cannot create a folder in %s to merge %s and %s: %s; set TMPDIR to a writable folder",
+				 roots->tmp_dir, flavour, common,
+				 strerror(errno));
+	path_fmt(hdr->merged, sizeof(hdr->merged), "%s", tmpl);
+	if (merge_into(tmpl, flavour, common)) {
+		int e = errno;
+
+		headers_release(hdr);
+		return error_set(err, "cannot merge %s and %s in %s: %s",
+				 flavour, common, roots->tmp_dir, strerror(e));
+	}
+	path_fmt(hdr->path, sizeof(hdr->path), "%s", tmpl);
+	return 0;
+}
+
+/* For a Debian folder ".../linux-headers-V-FLAVOUR" (or "-common"), the
+ * other half of its pair, if there is one. Returns 0 and fills both. */
+static int debian_pair(const char *dir, char *flavour, char *common)
+{
+	char base[PATH_MAX], parent[PATH_MAX];
+	const char *slash, *dash;
+	DIR *d;
+	struct dirent *e;
+	size_t stem;
+
+	path_fmt(base, sizeof(base), "%s", dir);
+	while (strlen(base) > 1 && base[strlen(base) - 1] == '/')
+		base[strlen(base) - 1] = '\0';
+	slash = strrchr(base, '/');
+	path_fmt(parent, sizeof(parent), "%.*s",
+		 slash ? (int)(slash - base) : 1, slash ? base : ".");
+	if (slash && slash == base)
+		path_fmt(parent, sizeof(parent), "/");
+	slash = slash ? slash + 1 : base;
+	if (strncmp(slash, PREFIX, strlen(PREFIX)))
+		return -1;
+	dash = strrchr(slash, '-');
+	if (!dash || dash - slash <= (long)strlen(PREFIX))
+		return -1;
+	stem = (size_t)(dash - slash) + 1; /* "linux-headers-V-" */
+
+	if (!strcmp(dash + 1, "common")) {
+		/* Given the common half: find a flavour with generated headers. */
+		d = opendir(parent);
+		if (!d)
+			return -1;
+		while ((e = readdir(d))) {
+			char cand[PATH_MAX];
+
+			if (strncmp(e->d_name, slash, stem) ||
+			    !strcmp(e->d_name + stem, "common"))
+				continue;
+			path_fmt(cand, sizeof(cand), "%s/%s", parent, e->d_name);
+			if (has_file(cand, "include/generated/autoconf.h")) {
+				path_fmt(flavour, PATH_MAX, "%s", cand);
+				path_fmt(common, PATH_MAX, "%s", base);
+				closedir(d);
+				return 0;
+			}
+		}
+		closedir(d);
+		return -1;
+	}
+	path_fmt(flavour, PATH_MAX, "%s", base);
+	path_fmt(common, PATH_MAX, "%s/%.*scommon", parent, (int)stem, slash);
+	if (!has_file(common, "include/linux/kconfig.h") ||
+	    !has_file(flavour, "include/generated/autoconf.h"))
+		return -1;
+	return 0;
+}
+
+static int use_dir(struct headers *hdr, const struct headers_roots *roots,
+		   const char *dir, enum headers_kind kind, struct error *err)
+{
+	char flavour[PATH_MAX], common[PATH_MAX];
+
+	hdr->kind = kind;
+	path_fmt(hdr->origin, sizeof(hdr->origin), "%s", dir);
+	if (headers_tree_complete(dir)) {
+		path_fmt(hdr->path, sizeof(hdr->path), "%s", dir);
+		return 0;
+	}
+	if (debian_pair(dir, flavour, common) == 0) {
+		path_fmt(hdr->origin, sizeof(hdr->origin), "%s + %s", flavour,
+			 common);
+		return merge_pair(hdr, roots, flavour, common, err);
+	}
+	return -2; /* not a tree */
+}
+
+/* The version part of "linux-headers-VERSION". */
+static const char *version_of(const char *name)
+{
+	return name + strlen(PREFIX);
+}
+
+/* Is candidate a better choice than best? The running kernel's own
+ * version wins, then the newest version, then the shorter name (amd64
+ * before cloud-amd64). */
+static bool better(const char *cand, bool cand_exact, const char *best,
+		   bool best_exact)
+{
+	int cmp;
+
+	if (!best[0])
+		return true;
+	if (cand_exact != best_exact)
+		return cand_exact;
+	cmp = strverscmp(version_of(cand), version_of(best));
+	if (cmp)
+		return cmp > 0;
+	return strlen(cand) < strlen(best);
+}
+
+/* A /usr/src entry we can use: a complete tree, or a Debian flavour half
+ * whose -common half is there too. */
+static bool usable(const char *dir)
+{
+	char f[PATH_MAX], c[PATH_MAX];
+
+	if (headers_tree_complete(dir))
+		return true;
+	return has_file(dir, "include/generated/autoconf.h") &&
+	       debian_pair(dir, f, c) == 0;
+}
+
+static int find_installed(struct headers *hdr,
+			  const struct headers_roots *roots, struct error *err)
+{
+	DIR *d = opendir(roots->usr_src);
+	struct dirent *e;
+	char best[256] = "", p[PATH_MAX];
+	bool best_exact = false;
+	int ret;
+
+	if (!d)
+		return -2;
+	while ((e = readdir(d))) {
+		bool exact;
+
+		if (strncmp(e->d_name, PREFIX, strlen(PREFIX)) ||
+		    strlen(e->d_name) >= sizeof(best))
+			continue;
+		path_fmt(p, sizeof(p), "%s/%s", roots->usr_src, e->d_name);
+		if (!usable(p))
+			continue;
+		exact = !strcmp(version_of(e->d_name), roots->release);
+		if (better(e->d_name, exact, best, best_exact)) {
+			path_fmt(best, sizeof(best), "%s", e->d_name);
+			best_exact = exact;
+		}
+	}
+	closedir(d);
+	if (!best[0])
+		return -2;
+	path_fmt(p, sizeof(p), "%s/%s", roots->usr_src, best);
+	ret = use_dir(hdr, roots, p, HEADERS_INSTALLED, err);
+	if (ret)
+		return ret;
+	if (!best_exact) {
+		hdr->mismatched = true;
+		path_fmt(hdr->version, sizeof(hdr->version), "%s",
+			 version_of(best));
+	}
+	return 0;
+}
+
+int headers_find(struct headers *hdr, const struct headers_roots *roots,
+		 const char *explicit_dir, struct error *err)
+{
+	char p[PATH_MAX];
+	int ret;
+
+	memset(hdr, 0, sizeof(*hdr));
+	if (explicit_dir) {
+		if (!is_dir(explicit_dir))
+			return error_set(err,
+					 "kernel headers '%s': no such folder; give a kernel header tree with -K DIR",
+					 explicit_dir);
+		ret = use_dir(hdr, roots, explicit_dir, HEADERS_EXPLICIT, err);
+		if (ret == -2)
+			return error_set(err,
+					 "kernel headers '%s': not a kernel header tree (no include/linux/kconfig.h and include/generated/autoconf.h); give the folder of a linux-headers package",
+					 explicit_dir);
+		return ret;
+	}
+
+	/* Headers of the running kernel: libbcc finds these itself. */
+	path_fmt(p, sizeof(p), "%s/%s/build", roots->modules_dir,
+		 roots->release);
+	if (has_file(p, "include/linux/kconfig.h")) {
+		char src[PATH_MAX];
+
+		path_fmt(src, sizeof(src), "%s/%s/source", roots->modules_dir,
+			 roots->release);
+		if (headers_tree_complete(p) ||
+		    has_file(src, "include/linux/kconfig.h")) {
+			hdr->kind = HEADERS_MODULES;
+			path_fmt(hdr->origin, sizeof(hdr->origin), "%s", p);
+			return 0;
+		}
+	}
+	if (is_file(roots->kheaders)) {
+		hdr->kind = HEADERS_KHEADERS;
+		path_fmt(hdr->origin, sizeof(hdr->origin), "%s",
+			 roots->kheaders);
+		return 0;
+	}
+	ret = find_installed(hdr, roots, err);
+	if (ret == -2)
+		return error_set(err,
+				 "no kernel headers found for kernel %s: install them (apt-get install linux-headers-amd64, or your distribution's kernel headers package) or give a tree with -K DIR",
+				 roots->release);
+	return ret;
+}
+
+int headers_apply(const struct headers *hdr, struct error *err)
+{
+	int ret = hdr->path[0] ? setenv("BCC_KERNEL_SOURCE", hdr->path, 1)
+			       : unsetenv("BCC_KERNEL_SOURCE");
+
+	if (ret)
+		return error_set(err, "cannot set BCC_KERNEL_SOURCE: %s",
+				 strerror(errno));
+	return 0;
+}
+
+void headers_release(struct headers *hdr)
+{
+	if (hdr->merged[0]) {
+		headers_remove_tree(hdr->merged);
+		hdr->merged[0] = '\0';
+	}
+}

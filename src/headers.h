@@ -1,0 +1,57 @@
+/* headers.h: find the kernel header tree libbcc compiles against.
+ *
+ * Order: -K DIR or BCC_KERNEL_SOURCE; /lib/modules/RELEASE/build (and
+ * source); /sys/kernel/kheaders.tar.xz; the newest /usr/src/linux-headers-*
+ * tree, merging Debian's split -ARCH and -common folders into one private
+ * tree of symbolic links (nothing in system folders is changed).
+ */
+#ifndef BCC_HELLO_HEADERS_H
+#define BCC_HELLO_HEADERS_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+struct error;
+
+enum headers_kind {
+	HEADERS_EXPLICIT,   /* -K or BCC_KERNEL_SOURCE */
+	HEADERS_MODULES,    /* /lib/modules/RELEASE/build: libbcc finds it */
+	HEADERS_KHEADERS,   /* /sys/kernel/kheaders.tar.xz: libbcc unpacks it */
+	HEADERS_INSTALLED,  /* a /usr/src tree, possibly merged */
+};
+
+/* Where to look; the defaults are the real system, tests point elsewhere. */
+struct headers_roots {
+	const char *modules_dir;  /* /lib/modules */
+	const char *usr_src;      /* /usr/src */
+	const char *kheaders;     /* /sys/kernel/kheaders.tar.xz */
+	const char *tmp_dir;      /* where a merged tree is made: $TMPDIR or /tmp */
+	const char *release;      /* uname -r */
+};
+
+struct headers {
+	enum headers_kind kind;
+	char path[PATH_MAX];      /* the tree libbcc gets as BCC_KERNEL_SOURCE ("" = its own search) */
+	char origin[PATH_MAX];    /* what was found, for -v and warnings */
+	char merged[PATH_MAX];    /* our temporary merged tree, removed by release ("" = none) */
+	bool mismatched;          /* headers of another kernel version */
+	char version[128];        /* that version, when mismatched */
+};
+
+/* Fill roots with the running system's paths. */
+void headers_roots_system(struct headers_roots *roots);
+/* Resolve a tree; explicit = -K or BCC_KERNEL_SOURCE (NULL if neither). */
+int headers_find(struct headers *hdr, const struct headers_roots *roots,
+		 const char *explicit_dir, struct error *err);
+/* Make BCC_KERNEL_SOURCE say what headers_find chose. */
+int headers_apply(const struct headers *hdr, struct error *err);
+/* Remove the merged tree, if one was made. */
+void headers_release(struct headers *hdr);
+
+/* Does dir hold a complete tree (include/linux/kconfig.h and
+ * include/generated/autoconf.h)? */
+bool headers_tree_complete(const char *dir);
+/* Remove a folder tree without following symbolic links. */
+int headers_remove_tree(const char *dir);
+
+#endif

@@ -1,0 +1,306 @@
+/* main.c: the Hello World flow, in order.
+ *
+ *   1. compile  compile.c   bpf_module_create_c_from_string (clang in-process)
+ *   2. load     load.c      bcc_func_load, as BPF_PROG_TYPE_TRACEPOINT
+ *   3. attach   attach.c    bpf_attach_tracepoint
+ *   4. read     tracepipe.c a private ftrace instance's trace_pipe
+ *   5. detach   attach.c    bpf_close_perf_event_fd, then everything else
+ *                           released in reverse order
+ *
+ * Before them: options, privileges, tracefs and the kernel header tree.
+ * Every failure is recorded in one struct error and printed here, once.
+ */
+#include "attach.h"
+#include "compile.h"
+#include "error.h"
+#include "util.h"
+#include "headers.h"
+#include "load.h"
+#include "options.h"
+#include "output.h"
+#include "privilege.h"
+#include "source.h"
+#include "tracefs.h"
+#include "tracepipe.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The only global state: set by the signal handler, read by the loop. */
+static volatile sig_atomic_t exiting;
+
+static void on_signal(int sig)
+{
+	exiting = sig;
+}
+
+/* -v narration, on stderr so that stdout stays the events. */
+static void narrate(const struct options *opts, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void narrate(const struct options *opts, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!opts->verbose)
+		return;
+	va_start(ap, fmt);
+	fputs("bcc-hello: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* Stop signals are blocked except while the loop waits in ppoll(), so a
+ * signal can never be lost between checking the flag and waiting, and no
+ * blocking call is silently restarted. */
+static void setup_signals(sigset_t *stop_set)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(stop_set);
+	sigaddset(stop_set, SIGINT);
+	sigaddset(stop_set, SIGTERM);
+	sigaddset(stop_set, SIGHUP);
+	sigprocmask(SIG_BLOCK, stop_set, NULL);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN); /* a closed stdout is seen as EPIPE */
+}
+
+/* Was a stop signal sent while it was blocked (during compile, say)? */
+static bool stop_pending(const sigset_t *stop_set)
+{
+	sigset_t pending;
+
+	if (exiting)
+		return true;
+	if (sigpending(&pending))
+		return false;
+	for (int s = 1; s < NSIG; s++)
+		if (sigismember(stop_set, s) && sigismember(&pending, s))
+			return true;
+	return false;
+}
+
+static const char *headers_how(const struct headers *hdr)
+{
+	switch (hdr->kind) {
+	case HEADERS_EXPLICIT:
+		return "given with -K or BCC_KERNEL_SOURCE";
+	case HEADERS_MODULES:
+		return "the running kernel's, found by libbcc";
+	case HEADERS_KHEADERS:
+		return "the running kernel's kheaders, unpacked by libbcc";
+	case HEADERS_INSTALLED:
+		return hdr->merged[0] ? "installed, merged into a private tree"
+				      : "installed";
+	}
+	return "";
+}
+
+/* Stage 4: read until a signal, the duration, the count, or a closed
+ * stdout. Output is flushed after each batch read from the kernel, so a
+ * pipe (bcc-hello | grep) sees events live. */
+static int read_loop(struct tracepipe *tp, struct output *out,
+		     const struct options *opts, struct error *err)
+{
+	double deadline = opts->duration > 0 ? now_seconds() + opts->duration : 0;
+	struct pollfd pfd = { .fd = tp->fd, .events = POLLIN };
+	sigset_t none;
+
+	sigemptyset(&none);
+	while (!exiting) {
+		struct timespec ts, *timeout = NULL;
+		long n;
+		int ready;
+
+		if (deadline) {
+			double left = deadline - now_seconds();
+
+			if (left <= 0)
+				break;
+			ts.tv_sec = (time_t)left;
+			ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+			timeout = &ts;
+		}
+		ready = ppoll(&pfd, 1, timeout, &none);
+		if (ready < 0) {
+			if (errno == EINTR)
+				continue;
+			return error_set(err, "waiting for trace_pipe: %s",
+					 strerror(errno));
+		}
+		if (ready == 0)
+			continue;
+		/* Drain what is there, up to a bound, then flush once. */
+		for (int batch = 0; batch < 64; batch++) {
+			n = tracepipe_read(tp, output_line, out);
+			if (n < 0)
+				return error_set(err, "reading %s/trace_pipe: %s",
+						 tp->dir, strerror(errno));
+			if (n == 0 || out->failed ||
+			    (out->limit && out->events >= out->limit))
+				break;
+		}
+		if (!output_flush(out))
+			break; /* the reader went away: a normal stop */
+		if (out->limit && out->events >= out->limit)
+			break;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct error err = { 0 };
+	struct options opts;
+	struct headers_roots roots;
+	struct headers hdr = { 0 };
+	struct tracefs tfs = { 0 };
+	struct source src = { 0 };
+	struct program prog = { 0 };
+	struct loaded ld = { .fd = -1 };
+	struct attachment at = { .fd = -1 };
+	struct tracepipe *tp = NULL;
+	struct output out;
+	struct compile_opts copts;
+	sigset_t stop_set;
+	const char *explicit_dir;
+	double t0;
+	int ret = -1, stale;
+
+	setup_signals(&stop_set);
+	if (options_parse(&opts, argc, argv, &err))
+		goto done;
+	if (opts.help) {
+		options_usage(stdout);
+		return EXIT_OK;
+	}
+	if (opts.version) {
+		printf("bcc-hello %s\n", BCC_HELLO_VERSION);
+		return EXIT_OK;
+	}
+
+	/* What the flow needs before it starts: privileges, tracefs, a
+	 * kernel header tree and the program's source. */
+	if (privilege_check(&err))
+		goto done;
+	if (tracefs_open(&tfs, &err))
+		goto done;
+	stale = tracepipe_remove_stale(&tfs);
+	narrate(&opts, "tracefs at %s%s%s", tfs.path,
+		tfs.mounted_by_us ? " (mounted by bcc-hello)" : "",
+		stale ? "; removed instances of killed runs" : "");
+	explicit_dir = opts.kernel_dir ? opts.kernel_dir
+				       : getenv("BCC_KERNEL_SOURCE");
+	headers_roots_system(&roots);
+	if (headers_find(&hdr, &roots, explicit_dir, &err) ||
+	    headers_apply(&hdr, &err))
+		goto done;
+	narrate(&opts, "kernel headers: %s (%s)", hdr.origin, headers_how(&hdr));
+	if (hdr.mismatched)
+		fprintf(stderr,
+			"bcc-hello: warning: no headers for kernel %s; compiling against %s headers (struct layouts come from that version; tracepoint arguments stay exact)\n",
+			roots.release, hdr.version);
+	if (opts.file ? source_read(&src, opts.file, &err)
+		      : source_embedded(&src, &err))
+		goto done;
+	if (opts.pid && !strstr(src.text, "PID_FILTER"))
+		fprintf(stderr,
+			"bcc-hello: warning: %s does not use PID_FILTER, so -p %d filters nothing\n",
+			src.name, opts.pid);
+
+	/* 1. compile */
+	copts = (struct compile_opts){ .pid_filter = opts.pid,
+				       .verbose = opts.verbose };
+	narrate(&opts, "[1/5] compile: %s with -DPID_FILTER=%d", src.name,
+		opts.pid);
+	if (compile_program(&prog, &src, &copts, &err))
+		goto done;
+	if (prog.warnings)
+		fputs(prog.warnings, stderr);
+	narrate(&opts, "[1/5] compiled in %.3f s", prog.seconds);
+	if (stop_pending(&stop_set))
+		goto stopped;
+
+	/* 2. load */
+	t0 = now_seconds();
+	if (load_program(&ld, &prog, src.name, &err))
+		goto done;
+	narrate(&opts, "[2/5] load: %s(), %zu instructions, accepted by the verifier in %.3f s",
+		ld.name, ld.insns, now_seconds() - t0);
+
+	/* 4 before 3: the instance exists before the attach, so no event
+	 * of the program is missed. */
+	tp = malloc(sizeof(*tp));
+	if (!tp) {
+		error_set(&err, "out of memory");
+		goto done;
+	}
+	if (tracepipe_open(tp, &tfs, opts.global_pipe, &err)) {
+		free(tp);
+		tp = NULL;
+		goto done;
+	}
+
+	/* 3. attach */
+	t0 = now_seconds();
+	if (attach_tracepoint(&at, &tfs, ld.fd, opts.tp_category,
+			      opts.tp_event, &err))
+		goto done;
+	narrate(&opts, "[3/5] attach: %s() to tracepoint %s:%s in %.3f s",
+		ld.name, opts.tp_category, opts.tp_event, now_seconds() - t0);
+
+	/* 4. read */
+	narrate(&opts, "[4/5] read: %s/trace_pipe; Ctrl-C to stop", tp->dir);
+	output_init(&out, stdout, opts.raw, getpid(), opts.count);
+	if (!opts.raw) {
+		fprintf(stdout, "%-18s %-16s %-7s %-3s %s\n", "TIME(s)", "COMM",
+			"PID", "CPU", "MESSAGE");
+		out.header_done = true;
+		output_flush(&out);
+	}
+	if (stop_pending(&stop_set))
+		goto summary;
+	if (read_loop(tp, &out, &opts, &err))
+		goto done;
+summary:
+	/* 5. detach, then the summary with the kernel's own lost count. */
+	attach_release(&at);
+	narrate(&opts, "[5/5] detach: closed the perf event; removing %s",
+		tp->instance ? tp->dir : "nothing (global pipe)");
+	fprintf(stderr, "bcc-hello: %lu events, %llu lost", out.events,
+		tracepipe_lost(tp));
+	if (out.own)
+		fprintf(stderr, " (%lu of bcc-hello's own writes hidden)",
+			out.own);
+	fputc('\n', stderr);
+stopped:
+	ret = 0;
+done:
+	attach_release(&at);
+	if (tp) {
+		tracepipe_release(tp);
+		free(tp);
+	}
+	load_release(&ld);
+	compile_release(&prog);
+	source_release(&src);
+	headers_release(&hdr);
+	tracefs_release(&tfs);
+	if (ret) {
+		error_print(&err);
+		return err.exit_code ? err.exit_code : EXIT_FAIL;
+	}
+	return EXIT_OK;
+}

@@ -1,0 +1,35 @@
+/* options.h: the parsed command line. Parsing fills it; the rest reads it. */
+#ifndef BCC_HELLO_OPTIONS_H
+#define BCC_HELLO_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct error;
+
+#define DEFAULT_TRACEPOINT "syscalls:sys_enter_write"
+
+struct options {
+	const char *file;        /* -f: BPF C source, NULL = embedded hello.c */
+	int pid;                 /* -p: PID_FILTER, 0 = every process */
+	char tp_category[128];   /* -t CATEGORY:EVENT, split and checked */
+	char tp_event[128];
+	double duration;         /* -d: seconds, 0 = until stopped */
+	unsigned long count;     /* -c: events, 0 = no limit */
+	bool raw;                /* --raw: kernel lines unchanged */
+	bool global_pipe;        /* --global-pipe: the shared trace_pipe */
+	const char *kernel_dir;  /* -K: kernel header tree */
+	int verbose;             /* -v */
+	bool help;               /* -h */
+	bool version;            /* -V */
+};
+
+/* Fill opts from argv. Returns 0, or -1 with a usage error in err. */
+int options_parse(struct options *opts, int argc, char **argv,
+		  struct error *err);
+/* Is s a tracefs name ([A-Za-z0-9_]+, at most 127 characters)? */
+bool options_valid_name(const char *s);
+/* The --help text. */
+void options_usage(FILE *out);
+
+#endif

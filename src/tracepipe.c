@@ -1,0 +1,343 @@
+/* tracepipe.c: the private ftrace instance, reading and parsing its lines. */
+#include "tracepipe.h"
+#include "error.h"
+#include "util.h"
+#include "tracefs.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BUFFER_KB_PER_CPU 8192       /* a burst of ~100,000 events per CPU */
+#define BUFFER_KB_TOTAL_MAX (256 * 1024)
+#define BUFFER_KB_PER_CPU_MIN 1024
+
+static bool all_digits(const char *s, size_t n)
+{
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* Try to read "-<pid>[ (<tgid>)]  " ending just before position `end`.
+ * On success set pid and the comm's end. */
+static bool parse_task(const char *line, size_t end, int *pid,
+		       size_t *comm_end)
+{
+	size_t i = end, dend, dstart;
+
+	while (i > 0 && line[i - 1] == ' ')
+		i--;
+	if (i > 0 && line[i - 1] == ')') { /* optional "(tgid)" column */
+		while (i > 0 && line[i - 1] != '(')
+			i--;
+		if (i == 0)
+			return false;
+		i--;
+		while (i > 0 && line[i - 1] == ' ')
+			i--;
+	}
+	dend = i;
+	while (i > 0 && line[i - 1] >= '0' && line[i - 1] <= '9')
+		i--;
+	dstart = i;
+	if (dstart == dend || dend - dstart > 9 || i == 0 || line[i - 1] != '-')
+		return false;
+	*pid = atoi(line + dstart); /* all digits, at most 9 */
+	*comm_end = i - 1;
+	return true;
+}
+
+int trace_line_parse(const char *line, size_t len, struct trace_line *out)
+{
+	size_t i, start = 0, comm_end = 0, p;
+	int pid = 0;
+
+	while (start < len && line[start] == ' ')
+		start++;
+	/* The CPU column "[ddd]" is the first bracket after a "-<pid>". */
+	for (i = start; i < len; i++) {
+		size_t j = i + 1;
+
+		if (line[i] != '[')
+			continue;
+		while (j < len && line[j] >= '0' && line[j] <= '9')
+			j++;
+		if (j == i + 1 || j >= len || line[j] != ']' || j - i > 7)
+			continue;
+		if (parse_task(line, i, &pid, &comm_end) && comm_end >= start)
+			break;
+	}
+	if (i >= len)
+		return -1;
+	out->comm = line + start;
+	out->comm_len = comm_end - start;
+	out->pid = pid;
+	out->cpu = atoi(line + i + 1);
+	p = i + 1;
+	while (p < len && line[p] != ']')
+		p++;
+	p++;
+	while (p < len && line[p] == ' ')
+		p++;
+	/* flags, e.g. "...21" or "d..1.", then the timestamp "12.345678:" */
+	out->flags = line + p;
+	while (p < len && line[p] != ' ')
+		p++;
+	out->flags_len = (size_t)(line + p - out->flags);
+	while (p < len && line[p] == ' ')
+		p++;
+	out->time = line + p;
+	while (p < len && ((line[p] >= '0' && line[p] <= '9') || line[p] == '.'))
+		p++;
+	out->time_len = (size_t)(line + p - out->time);
+	if (!out->time_len || p + 1 >= len || line[p] != ':' || line[p + 1] != ' ')
+		return -1;
+	p += 2;
+	out->event = line + p;
+	while (p < len && line[p] != ':' && line[p] != ' ')
+		p++;
+	out->event_len = (size_t)(line + p - out->event);
+	if (!out->event_len || p >= len || line[p] != ':')
+		return -1;
+	p++;
+	if (p < len && line[p] == ' ')
+		p++;
+	out->msg = line + p;
+	out->msg_len = len - p;
+	return 0;
+}
+
+void tracepipe_instance_name(char *buf, size_t size, pid_t pid)
+{
+	snprintf(buf, size, INSTANCE_PREFIX "%d", (int)pid);
+}
+
+pid_t tracepipe_instance_owner(const char *name)
+{
+	size_t plen = strlen(INSTANCE_PREFIX);
+	const char *num = name + plen;
+	long v;
+
+	if (strncmp(name, INSTANCE_PREFIX, plen) ||
+	    !all_digits(num, strlen(num)) || strlen(num) > 9)
+		return 0;
+	v = atol(num);
+	return v > 0 ? (pid_t)v : 0;
+}
+
+bool tracepipe_owner_gone(const char *proc, pid_t pid)
+{
+	char p[PATH_MAX], comm[64];
+	FILE *f;
+	bool gone;
+
+	path_fmt(p, sizeof(p), "%s/%d/comm", proc, (int)pid);
+	f = fopen(p, "re");
+	if (!f)
+		return true; /* no such process */
+	gone = !fgets(comm, sizeof(comm), f);
+	fclose(f);
+	if (gone)
+		return true;
+	comm[strcspn(comm, "\n")] = '\0';
+	/* PID reused by another program: the instance is stale too. */
+	return strcmp(comm, "bcc-hello") != 0;
+}
+
+int tracepipe_remove_stale(const struct tracefs *tfs)
+{
+	char dir[PATH_MAX];
+	struct dirent *e;
+	int removed = 0;
+	DIR *d;
+
+	path_fmt(dir, sizeof(dir), "%s/instances", tfs->path);
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		pid_t owner = tracepipe_instance_owner(e->d_name);
+		char p[PATH_MAX];
+
+		if (!owner || owner == getpid() ||
+		    !tracepipe_owner_gone("/proc", owner))
+			continue;
+		path_fmt(p, sizeof(p), "%s/%s", dir, e->d_name);
+		if (rmdir(p) == 0)
+			removed++;
+	}
+	closedir(d);
+	return removed;
+}
+
+/* Size the instance's buffer for bursts without taking too much memory on
+ * machines with many CPUs. A refusal (ENOMEM) keeps the default size. */
+static void size_buffer(const char *dir)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_CONF);
+	long kb = BUFFER_KB_PER_CPU;
+	char v[32];
+
+	if (cpus > 0 && kb * cpus > BUFFER_KB_TOTAL_MAX)
+		kb = BUFFER_KB_TOTAL_MAX / cpus;
+	if (kb < BUFFER_KB_PER_CPU_MIN)
+		kb = BUFFER_KB_PER_CPU_MIN;
+	snprintf(v, sizeof(v), "%ld", kb);
+	tracefs_write(dir, "buffer_size_kb", v);
+}
+
+unsigned long long tracepipe_stats_lost(const char *stats)
+{
+	static const char *const keys[] = { "\noverrun:", "\ncommit overrun:",
+					    "\ndropped events:" };
+	unsigned long long sum = 0;
+
+	for (size_t k = 0; k < 3; k++) {
+		const char *p = stats;
+
+		/* stats begin with "entries:", so every key follows a newline */
+		while ((p = strstr(p, keys[k]))) {
+			p += strlen(keys[k]);
+			sum += strtoull(p, NULL, 10);
+		}
+	}
+	return sum;
+}
+
+unsigned long long tracepipe_lost(const struct tracepipe *tp)
+{
+	char dir[PATH_MAX], stats[2048];
+	unsigned long long sum = 0;
+	struct dirent *e;
+	DIR *d;
+
+	path_fmt(dir, sizeof(dir), "%s/per_cpu", tp->dir);
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char rel[300];
+
+		if (strncmp(e->d_name, "cpu", 3))
+			continue;
+		stats[0] = '\n';
+		path_fmt(rel, sizeof(rel), "%s/stats", e->d_name);
+		if (tracefs_read(dir, rel, stats + 1, sizeof(stats) - 1) > 0)
+			sum += tracepipe_stats_lost(stats);
+	}
+	closedir(d);
+	return sum >= tp->lost_base ? sum - tp->lost_base : 0;
+}
+
+static int open_pipe(struct tracepipe *tp, struct error *err)
+{
+	char p[PATH_MAX];
+
+	path_fmt(p, sizeof(p), "%s/trace_pipe", tp->dir);
+	tp->fd = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (tp->fd < 0)
+		return error_set(err, "cannot open %s: %s", p, strerror(errno));
+	return 0;
+}
+
+int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs,
+		   bool global, struct error *err)
+{
+	char name[64], v[16];
+	int ret;
+
+	tp->fd = -1;
+	tp->len = 0;
+	tp->instance = false;
+	tp->lost_base = 0;
+	if (global) {
+		path_fmt(tp->dir, sizeof(tp->dir), "%s", tfs->path);
+		if (tracefs_read(tp->dir, "tracing_on", v, sizeof(v)) > 0 &&
+		    v[0] == '0')
+			return error_set(err,
+					 "tracing is off in the global buffer (%s/tracing_on is 0), so bpf_trace_printk lines would not appear: 'echo 1 > %s/tracing_on', or drop --global-pipe",
+					 tp->dir, tp->dir);
+		ret = open_pipe(tp, err);
+		if (!ret)
+			tp->lost_base = tracepipe_lost(tp);
+		return ret;
+	}
+	tracepipe_instance_name(name, sizeof(name), getpid());
+	path_fmt(tp->dir, sizeof(tp->dir), "%s/instances/%s", tfs->path, name);
+	if (mkdir(tp->dir, 0700))
+		return error_set(err,
+				 "cannot create the ftrace instance %s: %s; use --global-pipe if this kernel has no instances",
+				 tp->dir, strerror(errno));
+	tp->instance = true;
+	size_buffer(tp->dir);
+	ret = tracefs_write(tp->dir, "events/bpf_trace/bpf_trace_printk/enable", "1");
+	if (ret) {
+		error_set(err, "cannot enable bpf_trace:bpf_trace_printk in %s: %s",
+			  tp->dir, strerror(-ret));
+		goto fail;
+	}
+	ret = tracefs_write(tp->dir, "tracing_on", "1");
+	if (ret) {
+		error_set(err, "cannot turn tracing on in %s: %s", tp->dir,
+			  strerror(-ret));
+		goto fail;
+	}
+	if (open_pipe(tp, err))
+		goto fail;
+	return 0;
+fail:
+	tracepipe_release(tp);
+	return -1;
+}
+
+long tracepipe_read(struct tracepipe *tp, tracepipe_line_fn on_line,
+		    void *ctx)
+{
+	ssize_t n;
+	size_t start = 0;
+
+	n = read(tp->fd, tp->buf + tp->len, sizeof(tp->buf) - tp->len);
+	if (n < 0)
+		return (errno == EAGAIN || errno == EINTR) ? 0 : -1;
+	tp->len += (size_t)n;
+	for (size_t i = 0; i < tp->len; i++) {
+		if (tp->buf[i] != '\n')
+			continue;
+		if (on_line(tp->buf + start, i - start, ctx)) {
+			start = tp->len; /* the consumer wants no more */
+			break;
+		}
+		start = i + 1;
+	}
+	if (start == 0 && tp->len == sizeof(tp->buf)) {
+		/* One line longer than the buffer: hand it over as it is. */
+		on_line(tp->buf, tp->len, ctx);
+		start = tp->len;
+	}
+	memmove(tp->buf, tp->buf + start, tp->len - start);
+	tp->len -= start;
+	return (long)n;
+}
+
+void tracepipe_release(struct tracepipe *tp)
+{
+	if (tp->fd >= 0)
+		close(tp->fd);
+	tp->fd = -1;
+	if (tp->instance) {
+		/* Removing the instance disables its events and frees its buffer. */
+		rmdir(tp->dir);
+		tp->instance = false;
+	}
+}

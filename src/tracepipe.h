@@ -1,0 +1,74 @@
+/* tracepipe.h: stage 4, read what bpf_trace_printk writes.
+ *
+ * By default from a private ftrace instance, instances/bcc-hello-<pid>,
+ * where only bpf_trace_printk is enabled: only lines produced after the
+ * attach arrive, and other readers of the shared trace_pipe neither steal
+ * nor receive them. --global-pipe reads the shared trace_pipe instead.
+ */
+#ifndef BCC_HELLO_TRACEPIPE_H
+#define BCC_HELLO_TRACEPIPE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct error;
+struct tracefs;
+
+#define INSTANCE_PREFIX "bcc-hello-"
+
+struct tracepipe {
+	char dir[PATH_MAX];      /* the instance folder, or tracefs for --global-pipe */
+	bool instance;           /* dir is our instance: removed on release */
+	int fd;                  /* trace_pipe, non-blocking (owned) */
+	unsigned long long lost_base; /* the kernel's lost count at open */
+	char buf[1 << 16];       /* bytes read but not yet split into lines */
+	size_t len;
+};
+
+/* One parsed line of trace_pipe:
+ * "<comm>-<pid> [(<tgid>)] [<cpu>] <flags> <time>: <event>: <message>" */
+struct trace_line {
+	const char *comm;  size_t comm_len;
+	int pid;
+	int cpu;
+	const char *flags; size_t flags_len;
+	const char *time;  size_t time_len;
+	const char *event; size_t event_len;
+	const char *msg;   size_t msg_len;
+};
+
+/* Parse one line (without its newline). 0, or -1 if it is not a trace line
+ * (a continuation of the previous message, such as the blank line that
+ * a message ending in "\n" leaves). */
+int trace_line_parse(const char *line, size_t len, struct trace_line *out);
+
+/* "bcc-hello-<pid>" into buf. */
+void tracepipe_instance_name(char *buf, size_t size, pid_t pid);
+/* If name is one of our instances, its owner's PID; else 0. */
+pid_t tracepipe_instance_owner(const char *name);
+/* Is the process that owns an instance gone (or no longer bcc-hello)?
+ * proc is the /proc folder (tests pass a fake one). */
+bool tracepipe_owner_gone(const char *proc, pid_t pid);
+/* Remove instances left by bcc-hello runs that were killed. Returns how
+ * many were removed. */
+int tracepipe_remove_stale(const struct tracefs *tfs);
+
+/* Create and open the private instance (or the global pipe). */
+int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs,
+		   bool global, struct error *err);
+/* Read what is available (non-blocking). Calls on_line for each complete
+ * line; returns bytes read, 0 if nothing was ready, -1 on error (errno). */
+typedef int (*tracepipe_line_fn)(const char *line, size_t len, void *ctx);
+long tracepipe_read(struct tracepipe *tp, tracepipe_line_fn on_line,
+		    void *ctx);
+/* Events the kernel dropped or overwrote since open (per-CPU stats). */
+unsigned long long tracepipe_lost(const struct tracepipe *tp);
+/* Close the pipe and remove the instance. */
+void tracepipe_release(struct tracepipe *tp);
+
+/* Sum "overrun", "commit overrun" and "dropped events" over per-CPU stats text. */
+unsigned long long tracepipe_stats_lost(const char *stats);
+
+#endif

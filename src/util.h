@@ -1,0 +1,16 @@
+/* util.h: small helpers shared by the stages. */
+#ifndef BCC_HELLO_UTIL_H
+#define BCC_HELLO_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* snprintf for paths and names: false when the result did not fit (it is
+ * then cut, and must not be used). */
+bool path_fmt(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Seconds on the monotonic clock. */
+double now_seconds(void);
+
+#endif
