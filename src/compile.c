@@ -4,6 +4,7 @@
 #include "error.h"
 #include "util.h"
 #include "source.h"
+#include "translate.h"
 
 #include <bcc/bcc_common.h>
 #include <stdio.h>
@@ -47,28 +48,6 @@ char *compile_map_diagnostics(const char *text, const char *name)
 	return replace_all(text, VIRTUAL_MAIN, name);
 }
 
-/* The text clang compiles: a #line directive so that every diagnostic
- * names the user's file and line, then the source itself. The file name
- * is escaped as a C string literal. */
-static char *prepare(const struct source *src)
-{
-	size_t cap = src->len + 2 * strlen(src->name) + 32;
-	char *out = malloc(cap), *o;
-	const char *n;
-
-	if (!out)
-		return NULL;
-	o = out + sprintf(out, "#line 1 \"");
-	for (n = src->name; *n; n++) {
-		if (*n == '"' || *n == '\\')
-			*o++ = '\\';
-		*o++ = *n;
-	}
-	o += sprintf(o, "\"\n");
-	memcpy(o, src->text, src->len + 1);
-	return out;
-}
-
 static bool blank(const char *s)
 {
 	for (; s && *s; s++)
@@ -88,7 +67,7 @@ int compile_program(struct program *prog, const struct source *src,
 
 	memset(prog, 0, sizeof(*prog));
 	snprintf(define, sizeof(define), "-DPID_FILTER=%d", copts->pid_filter);
-	text = prepare(src);
+	text = translate_source(src);
 	if (!text)
 		return error_set(err, "out of memory");
 	if (capture_begin(&cap)) {

@@ -3,6 +3,8 @@
 #include "capture.h"
 #include "compile.h"
 #include "error.h"
+#include "source.h"
+#include "translate.h"
 
 #include <bcc/bcc_common.h>
 #include <bcc/libbpf.h>
@@ -38,14 +40,16 @@ static int pick_entry(const struct program *prog, const char *name,
 }
 
 int load_program(struct loaded *ld, const struct program *prog,
-		 const char *name, struct error *err)
+		 const struct source *src, struct error *err)
 {
 	const char *fn;
 	struct capture cap;
-	char *log, *said;
+	char *log, *said, *mapped;
 	int fd, e;
 
 	ld->fd = -1;
+	const char *name = src->name;
+
 	if (pick_entry(prog, name, err))
 		return -1;
 	fn = bpf_function_name(prog->module, 0);
@@ -74,7 +78,9 @@ int load_program(struct loaded *ld, const struct program *prog,
 					 "the kernel refused to load %s() (%s): run as root, or with CAP_BPF and CAP_PERFMON",
 					 ld->name, strerror(e));
 		}
-		error_details(err, log);
+		mapped = translate_verifier_log(log, src);
+		free(log);
+		error_details(err, mapped);
 		return error_set(err,
 				 "the kernel's verifier refused %s() from %s (%s); its log is above, the last lines say why",
 				 ld->name, name, strerror(e));

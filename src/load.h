@@ -6,6 +6,7 @@
 
 struct error;
 struct program;
+struct source;
 
 struct loaded {
 	int fd;               /* the program's fd (owned), -1 when none */
@@ -14,9 +15,10 @@ struct loaded {
 };
 
 /* Load the module's entry point as a tracepoint program. A refusal puts
- * the verifier's log in err's details. name: where the program came from. */
+ * the verifier's log, its line annotations showing src's own lines, in
+ * err's details. */
 int load_program(struct loaded *ld, const struct program *prog,
-		 const char *name, struct error *err);
+		 const struct source *src, struct error *err);
 void load_release(struct loaded *ld);
 
 #endif

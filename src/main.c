@@ -235,7 +235,7 @@ int main(int argc, char **argv)
 
 	/* 2. load */
 	t0 = now_seconds();
-	if (load_program(&ld, &prog, src.name, &err))
+	if (load_program(&ld, &prog, &src, &err))
 		goto done;
 	narrate(&opts, "[2/5] load: %s(), %zu instructions, accepted by the verifier in %.3f s",
 		ld.name, ld.insns, now_seconds() - t0);
