@@ -163,60 +163,93 @@ static int merge_pair(struct headers *hdr, const struct headers_roots *roots,
 	return 0;
 }
 
-/* For a Debian folder ".../linux-headers-V-FLAVOUR" (or "-common"), the
- * other half of its pair, if there is one. Returns 0 and fills both. */
+/* Split a path into its parent folder and base name (trailing slashes
+ * dropped). */
+static void split_path(const char *dir, char *parent, char *base)
+{
+	char copy[PATH_MAX];
+	char *slash;
+	size_t n;
+
+	path_fmt(copy, sizeof(copy), "%s", dir);
+	n = strlen(copy);
+	while (n > 1 && copy[n - 1] == '/')
+		copy[--n] = '\0';
+	slash = strrchr(copy, '/');
+	if (!slash) {
+		path_fmt(parent, PATH_MAX, ".");
+		path_fmt(base, PATH_MAX, "%s", copy);
+		return;
+	}
+	path_fmt(base, PATH_MAX, "%s", slash + 1);
+	if (slash == copy)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	path_fmt(parent, PATH_MAX, "%s", copy);
+}
+
+/* For a Debian folder ".../linux-headers-V-FLAVOUR" (FLAVOUR may hold
+ * dashes: amd64, cloud-amd64), or ".../linux-headers-V-common", the two
+ * halves of its pair, if both are there. Returns 0 and fills both. */
 static int debian_pair(const char *dir, char *flavour, char *common)
 {
-	char base[PATH_MAX], parent[PATH_MAX];
-	const char *slash, *dash;
+	char parent[PATH_MAX], base[PATH_MAX], cand[PATH_MAX];
+	size_t blen, plen = strlen(PREFIX);
 	DIR *d;
 	struct dirent *e;
-	size_t stem;
+	int found = -1;
 
-	path_fmt(base, sizeof(base), "%s", dir);
-	while (strlen(base) > 1 && base[strlen(base) - 1] == '/')
-		base[strlen(base) - 1] = '\0';
-	slash = strrchr(base, '/');
-	path_fmt(parent, sizeof(parent), "%.*s",
-		 slash ? (int)(slash - base) : 1, slash ? base : ".");
-	if (slash && slash == base)
-		path_fmt(parent, sizeof(parent), "/");
-	slash = slash ? slash + 1 : base;
-	if (strncmp(slash, PREFIX, strlen(PREFIX)))
+	split_path(dir, parent, base);
+	blen = strlen(base);
+	if (strncmp(base, PREFIX, plen) || blen <= plen)
 		return -1;
-	dash = strrchr(slash, '-');
-	if (!dash || dash - slash <= (long)strlen(PREFIX))
-		return -1;
-	stem = (size_t)(dash - slash) + 1; /* "linux-headers-V-" */
 
-	if (!strcmp(dash + 1, "common")) {
-		/* Given the common half: find a flavour with generated headers. */
+	if (blen > 7 && !strcmp(base + blen - 7, "-common")) {
+		/* The common half: its flavours are "<stem>-*" with generated
+		 * headers; the shortest name wins (amd64 before cloud-amd64). */
+		size_t stem = blen - 6; /* "linux-headers-V-" */
+
+		if (!has_file(dir, "include/linux/kconfig.h"))
+			return -1;
 		d = opendir(parent);
 		if (!d)
 			return -1;
 		while ((e = readdir(d))) {
-			char cand[PATH_MAX];
-
-			if (strncmp(e->d_name, slash, stem) ||
-			    !strcmp(e->d_name + stem, "common"))
+			if (strncmp(e->d_name, base, stem) ||
+			    !strcmp(e->d_name, base) ||
+			    (found == 0 &&
+			     strlen(e->d_name) >= strlen(strrchr(flavour, '/') + 1)))
 				continue;
-			path_fmt(cand, sizeof(cand), "%s/%s", parent, e->d_name);
-			if (has_file(cand, "include/generated/autoconf.h")) {
-				path_fmt(flavour, PATH_MAX, "%s", cand);
-				path_fmt(common, PATH_MAX, "%s", base);
-				closedir(d);
-				return 0;
-			}
+			if (!path_fmt(cand, sizeof(cand), "%s/%s", parent,
+				      e->d_name) ||
+			    !has_file(cand, "include/generated/autoconf.h"))
+				continue;
+			path_fmt(flavour, PATH_MAX, "%s", cand);
+			found = 0;
 		}
 		closedir(d);
-		return -1;
+		if (found == 0)
+			path_fmt(common, PATH_MAX, "%s/%s", parent, base);
+		return found;
 	}
-	path_fmt(flavour, PATH_MAX, "%s", base);
-	path_fmt(common, PATH_MAX, "%s/%.*scommon", parent, (int)stem, slash);
-	if (!has_file(common, "include/linux/kconfig.h") ||
-	    !has_file(flavour, "include/generated/autoconf.h"))
+
+	/* A flavour half: its common half is named by the version, which
+	 * ends at one of the dashes; try the longest version first. */
+	if (!has_file(dir, "include/generated/autoconf.h"))
 		return -1;
-	return 0;
+	for (size_t cut = blen; cut > plen; cut--) {
+		if (base[cut - 1] != '-' || cut == blen)
+			continue;
+		if (!path_fmt(cand, sizeof(cand), "%s/%.*scommon", parent,
+			      (int)cut, base) ||
+		    !has_file(cand, "include/linux/kconfig.h"))
+			continue;
+		path_fmt(flavour, PATH_MAX, "%s/%s", parent, base);
+		path_fmt(common, PATH_MAX, "%s", cand);
+		return 0;
+	}
+	return -1;
 }
 
 static int use_dir(struct headers *hdr, const struct headers_roots *roots,
@@ -318,7 +351,6 @@ static int find_installed(struct headers *hdr,
 int headers_find(struct headers *hdr, const struct headers_roots *roots,
 		 const char *explicit_dir, struct error *err)
 {
-	char p[PATH_MAX];
 	int ret;
 
 	memset(hdr, 0, sizeof(*hdr));
@@ -335,18 +367,20 @@ int headers_find(struct headers *hdr, const struct headers_roots *roots,
 		return ret;
 	}
 
-	/* Headers of the running kernel: libbcc finds these itself. */
-	path_fmt(p, sizeof(p), "%s/%s/build", roots->modules_dir,
-		 roots->release);
-	if (has_file(p, "include/linux/kconfig.h")) {
-		char src[PATH_MAX];
+	/* Headers of the running kernel: libbcc finds these itself, in
+	 * build alone or split between build and source (Debian's layout). */
+	{
+		char build[PATH_MAX], src[PATH_MAX];
 
+		path_fmt(build, sizeof(build), "%s/%s/build", roots->modules_dir,
+			 roots->release);
 		path_fmt(src, sizeof(src), "%s/%s/source", roots->modules_dir,
 			 roots->release);
-		if (headers_tree_complete(p) ||
-		    has_file(src, "include/linux/kconfig.h")) {
+		if (has_file(build, "include/generated/autoconf.h") &&
+		    (has_file(build, "include/linux/kconfig.h") ||
+		     has_file(src, "include/linux/kconfig.h"))) {
 			hdr->kind = HEADERS_MODULES;
-			path_fmt(hdr->origin, sizeof(hdr->origin), "%s", p);
+			path_fmt(hdr->origin, sizeof(hdr->origin), "%s", build);
 			return 0;
 		}
 	}

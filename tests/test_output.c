@@ -1,0 +1,217 @@
+/* test_output.c: trace_pipe lines as the user sees them, written to a
+ * memory stream. */
+#include "check.h"
+#include "output.h"
+
+#include <stdlib.h>
+
+#define SELF 4242
+
+#define HEADER "TIME(s)            COMM             PID     CPU MESSAGE\n"
+
+/* What bpf_trace_printk("BPF triggered from PID %d.\n") gives: the line,
+ * then the blank line its "\n" leaves. */
+#define BASH_LINE "            bash-1234    [001] d..31 12345.678901: bpf_trace_printk: BPF triggered from PID 1234."
+#define BASH_ROW "12345.678901       bash             1234    1   BPF triggered from PID 1234.\n"
+#define WEB_LINE "     Web Content-4321    [012] ...1.    77.500001: bpf_trace_printk: hi  "
+#define WEB_ROW "77.500001          Web Content      4321    12  hi\n"
+#define OWN_LINE "       bcc-hello-4242    [000] d..31 12345.700000: bpf_trace_printk: BPF triggered from PID 4242."
+
+struct sink {
+	char *text;
+	size_t size;
+	FILE *f;
+	struct output o;
+};
+
+static void sink_open(struct sink *s, bool raw, unsigned long limit)
+{
+	s->text = NULL;
+	s->size = 0;
+	s->f = open_memstream(&s->text, &s->size);
+	CHECK(s->f != NULL);
+	output_init(&s->o, s->f, raw, SELF, limit);
+}
+
+static int feed(struct sink *s, const char *line)
+{
+	return output_line(line, strlen(line), &s->o);
+}
+
+/* Everything written so far. */
+static const char *sink_text(struct sink *s)
+{
+	CHECK(output_flush(&s->o));
+	return s->text ? s->text : "";
+}
+
+static void sink_close(struct sink *s)
+{
+	if (s->f)
+		fclose(s->f);
+	free(s->text);
+}
+
+TEST(an_event_is_printed_in_columns_under_a_header)
+{
+	struct sink s;
+
+	sink_open(&s, false, 0);
+	CHECK_INT(feed(&s, BASH_LINE), 0);
+	CHECK_STR(sink_text(&s), HEADER BASH_ROW);
+	CHECK_INT(s.o.events, 1);
+	sink_close(&s);
+}
+
+TEST(the_header_is_printed_once)
+{
+	struct sink s;
+
+	sink_open(&s, false, 0);
+	CHECK_INT(feed(&s, BASH_LINE), 0);
+	CHECK_INT(feed(&s, WEB_LINE), 0);
+	CHECK_STR(sink_text(&s), HEADER BASH_ROW WEB_ROW);
+	CHECK_INT(s.o.events, 2);
+	sink_close(&s);
+}
+
+TEST(no_header_before_the_first_event)
+{
+	struct sink s;
+
+	sink_open(&s, false, 0);
+	CHECK_INT(feed(&s, OWN_LINE), 0);
+	CHECK_INT(feed(&s, ""), 0);
+	CHECK_STR(sink_text(&s), "");
+	sink_close(&s);
+}
+
+TEST(the_blank_line_of_a_trailing_newline_is_dropped)
+{
+	struct sink s;
+
+	sink_open(&s, false, 0);
+	CHECK_INT(feed(&s, BASH_LINE), 0);
+	CHECK_INT(feed(&s, ""), 0);
+	CHECK_INT(feed(&s, WEB_LINE), 0);
+	CHECK_INT(feed(&s, ""), 0);
+	CHECK_STR(sink_text(&s), HEADER BASH_ROW WEB_ROW);
+	CHECK_INT(s.o.events, 2);
+	sink_close(&s);
+}
+
+TEST(a_continuation_line_is_printed_in_the_message_column)
+{
+	struct sink s;
+
+	sink_open(&s, false, 0);
+	CHECK_INT(feed(&s, BASH_LINE), 0);
+	CHECK_INT(feed(&s, "second line"), 0);
+	CHECK_STR(sink_text(&s),
+		  HEADER BASH_ROW
+		  "                                                second line\n");
+	CHECK_INT(s.o.events, 1);
+	sink_close(&s);
+}
+
+TEST(own_events_and_their_continuations_are_hidden_and_counted)
+{
+	struct sink s;
+
+	sink_open(&s, false, 0);
+	CHECK_INT(feed(&s, OWN_LINE), 0);
+	CHECK_INT(feed(&s, "continued by us"), 0);
+	CHECK_INT(feed(&s, ""), 0);
+	CHECK_INT(feed(&s, BASH_LINE), 0);
+	CHECK_INT(feed(&s, "continued by bash"), 0);
+	CHECK_INT(feed(&s, OWN_LINE), 0);
+	CHECK_INT(feed(&s, "continued by us again"), 0);
+	CHECK_STR(sink_text(&s),
+		  HEADER BASH_ROW
+		  "                                                continued by bash\n");
+	CHECK_INT(s.o.own, 2);
+	CHECK_INT(s.o.events, 1);
+	sink_close(&s);
+}
+
+TEST(raw_output_keeps_the_kernel_lines_unchanged)
+{
+	struct sink s;
+
+	sink_open(&s, true, 0);
+	CHECK_INT(feed(&s, BASH_LINE), 0);
+	CHECK_INT(feed(&s, ""), 0);
+	CHECK_INT(feed(&s, WEB_LINE), 0);
+	CHECK_INT(feed(&s, "CPU:3 [LOST 12 EVENTS]"), 0);
+	CHECK_STR(sink_text(&s),
+		  BASH_LINE "\n\n" WEB_LINE "\nCPU:3 [LOST 12 EVENTS]\n");
+	CHECK_INT(s.o.events, 2);
+	sink_close(&s);
+}
+
+TEST(raw_output_hides_own_events_too)
+{
+	struct sink s;
+
+	sink_open(&s, true, 0);
+	CHECK_INT(feed(&s, OWN_LINE), 0);
+	CHECK_INT(feed(&s, ""), 0);
+	CHECK_INT(feed(&s, BASH_LINE), 0);
+	CHECK_STR(sink_text(&s), BASH_LINE "\n");
+	CHECK_INT(s.o.own, 1);
+	sink_close(&s);
+}
+
+TEST(the_limit_stops_after_that_many_events)
+{
+	struct sink s;
+
+	sink_open(&s, false, 2);
+	CHECK_INT(feed(&s, BASH_LINE), 0);
+	CHECK_INT(feed(&s, ""), 0);
+	CHECK_INT(feed(&s, OWN_LINE), 0); /* hidden: does not count */
+	CHECK_INT(feed(&s, WEB_LINE), 1);
+	CHECK_INT(feed(&s, BASH_LINE), 1);
+	CHECK_INT(feed(&s, "late continuation"), 1);
+	CHECK_STR(sink_text(&s), HEADER BASH_ROW WEB_ROW);
+	CHECK_INT(s.o.events, 2);
+	CHECK_INT(s.o.own, 1);
+	sink_close(&s);
+}
+
+TEST(a_limit_of_one_stops_at_the_first_event)
+{
+	struct sink s;
+
+	sink_open(&s, true, 1);
+	CHECK_INT(feed(&s, WEB_LINE), 1);
+	CHECK_STR(sink_text(&s), WEB_LINE "\n");
+	sink_close(&s);
+}
+
+TEST(only_len_bytes_of_a_line_are_used)
+{
+	const char buf[] = BASH_LINE "\n" WEB_LINE;
+	struct sink s;
+
+	sink_open(&s, true, 0);
+	CHECK_INT(output_line(buf, strlen(BASH_LINE), &s.o), 0);
+	CHECK_STR(sink_text(&s), BASH_LINE "\n");
+	sink_close(&s);
+}
+
+int main(void)
+{
+	RUN(an_event_is_printed_in_columns_under_a_header);
+	RUN(the_header_is_printed_once);
+	RUN(no_header_before_the_first_event);
+	RUN(the_blank_line_of_a_trailing_newline_is_dropped);
+	RUN(a_continuation_line_is_printed_in_the_message_column);
+	RUN(own_events_and_their_continuations_are_hidden_and_counted);
+	RUN(raw_output_keeps_the_kernel_lines_unchanged);
+	RUN(raw_output_hides_own_events_too);
+	RUN(the_limit_stops_after_that_many_events);
+	RUN(a_limit_of_one_stops_at_the_first_event);
+	RUN(only_len_bytes_of_a_line_are_used);
+	return CHECK_DONE();
+}

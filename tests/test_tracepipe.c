@@ -1,0 +1,477 @@
+/* test_tracepipe.c: parsing trace_pipe lines, naming instances, finding
+ * stale ones (against a fake /proc), counting lost events, and splitting
+ * what is read into lines. */
+#include "check.h"
+#include "tracepipe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int parse(const char *line, struct trace_line *tl)
+{
+	memset(tl, 0, sizeof(*tl));
+	return trace_line_parse(line, strlen(line), tl);
+}
+
+TEST(a_padded_bpf_trace_printk_line_is_split_into_its_fields)
+{
+	struct trace_line tl;
+
+	CHECK_INT(parse("            bash-1234    [001] d..31 12345.678901: bpf_trace_printk: BPF triggered from PID 1234.",
+			&tl),
+		  0);
+	CHECK_SPAN(tl.comm, tl.comm_len, "bash");
+	CHECK_INT(tl.pid, 1234);
+	CHECK_INT(tl.cpu, 1);
+	CHECK_SPAN(tl.flags, tl.flags_len, "d..31");
+	CHECK_SPAN(tl.time, tl.time_len, "12345.678901");
+	CHECK_SPAN(tl.event, tl.event_len, "bpf_trace_printk");
+	CHECK_SPAN(tl.msg, tl.msg_len, "BPF triggered from PID 1234.");
+}
+
+TEST(a_comm_with_spaces_is_kept_whole)
+{
+	struct trace_line tl;
+
+	CHECK_INT(parse("     Web Content-4321    [000] ...1.    77.500001: bpf_trace_printk: hi",
+			&tl),
+		  0);
+	CHECK_SPAN(tl.comm, tl.comm_len, "Web Content");
+	CHECK_INT(tl.pid, 4321);
+	CHECK_INT(tl.cpu, 0);
+	CHECK_SPAN(tl.time, tl.time_len, "77.500001");
+	CHECK_SPAN(tl.msg, tl.msg_len, "hi");
+}
+
+TEST(a_comm_with_dashes_and_digits_ends_at_the_last_dash)
+{
+	struct trace_line tl;
+
+	CHECK_INT(parse(" systemd-journal-1-42     [003] d..2.  5.000001: bpf_trace_printk: x",
+			&tl),
+		  0);
+	CHECK_SPAN(tl.comm, tl.comm_len, "systemd-journal-1");
+	CHECK_INT(tl.pid, 42);
+	CHECK_INT(tl.cpu, 3);
+
+	CHECK_INT(parse(" kworker/u16:2-5678    [002] ..s1. 100.000001: bpf_trace_printk: y",
+			&tl),
+		  0);
+	CHECK_SPAN(tl.comm, tl.comm_len, "kworker/u16:2");
+	CHECK_INT(tl.pid, 5678);
+}
+
+TEST(an_unknown_comm_is_parsed)
+{
+	struct trace_line tl;
+
+	CHECK_INT(parse("           <...>-98765   [015] d..31  1.000000: bpf_trace_printk: z",
+			&tl),
+		  0);
+	CHECK_SPAN(tl.comm, tl.comm_len, "<...>");
+	CHECK_INT(tl.pid, 98765);
+	CHECK_INT(tl.cpu, 15);
+}
+
+TEST(the_tgid_column_is_skipped)
+{
+	struct trace_line tl;
+
+	CHECK_INT(parse("   gnome-shell-2201    ( 2200) [001] d..3.  5.000001: bpf_trace_printk: from a thread",
+			&tl),
+		  0);
+	CHECK_SPAN(tl.comm, tl.comm_len, "gnome-shell");
+	CHECK_INT(tl.pid, 2201);
+	CHECK_INT(tl.cpu, 1);
+	CHECK_SPAN(tl.flags, tl.flags_len, "d..3.");
+	CHECK_SPAN(tl.msg, tl.msg_len, "from a thread");
+
+	/* The kernel prints dashes when it does not know the tgid. */
+	CHECK_INT(parse("          <idle>-0       (-------) [002] dNh2.  9.1: bpf_trace_printk: idle",
+			&tl),
+		  0);
+	CHECK_SPAN(tl.comm, tl.comm_len, "<idle>");
+	CHECK_INT(tl.pid, 0);
+	CHECK_INT(tl.cpu, 2);
+	CHECK_SPAN(tl.msg, tl.msg_len, "idle");
+}
+
+TEST(an_old_kernel_event_column_and_a_message_with_colons_parse)
+{
+	struct trace_line tl;
+
+	CHECK_INT(parse("            bash-1234  [001] ....  12.5: 0: a: b [7] c-8 [9]",
+			&tl),
+		  0);
+	CHECK_SPAN(tl.event, tl.event_len, "0");
+	CHECK_SPAN(tl.msg, tl.msg_len, "a: b [7] c-8 [9]");
+	CHECK_INT(tl.cpu, 1);
+	CHECK_INT(tl.pid, 1234);
+}
+
+TEST(an_empty_message_is_a_trace_line)
+{
+	struct trace_line tl;
+
+	CHECK_INT(parse("bash-1 [000] .... 1.0: bpf_trace_printk:", &tl), 0);
+	CHECK_INT(tl.msg_len, 0);
+	CHECK_SPAN(tl.event, tl.event_len, "bpf_trace_printk");
+}
+
+TEST(only_len_bytes_are_parsed)
+{
+	const char buf[] = "bash-77 [004] .... 3.25: bpf_trace_printk: hello\nnext-1 [000]";
+	struct trace_line tl;
+
+	CHECK_INT(trace_line_parse(buf, strchr(buf, '\n') - buf, &tl), 0);
+	CHECK_SPAN(tl.msg, tl.msg_len, "hello");
+	CHECK_INT(tl.cpu, 4);
+}
+
+TEST(the_blank_continuation_line_is_not_a_trace_line)
+{
+	struct trace_line tl;
+
+	CHECK_INT(trace_line_parse("", 0, &tl), -1);
+	CHECK_INT(parse("   ", &tl), -1);
+}
+
+TEST(garbage_and_kernel_notices_are_not_trace_lines)
+{
+	static const char *const bad[] = {
+		"hello world",
+		"CPU:3 [LOST 12 EVENTS]",
+		"##### CPU 2 buffer started ####",
+		"second line of a message",
+		"bash-1234 [001]",
+		"bash-1234 [001] d..31",
+		"bash-1234 [001] d..31 12345.678901:",
+		"bash-1234 [001] d..31 12345.678901: bpf_trace_printk",
+		"bash-1234 [001] d..31 12345.678901: no colon here",
+		"bash-x [001] d..31 1.0: bpf_trace_printk: pid not a number",
+		"bash1234 [001] d..31 1.0: bpf_trace_printk: no dash",
+		"bash-1234567890 [001] d..31 1.0: bpf_trace_printk: long pid",
+		"bash-12 [1234567] d..31 1.0: bpf_trace_printk: long cpu",
+		"bash-12 [] d..31 1.0: bpf_trace_printk: empty cpu",
+		"bash-12 [0 d..31 1.0: bpf_trace_printk: open bracket",
+		"bash-12 ( 12 [0] d..31 1.0: bpf_trace_printk: open paren",
+	};
+	struct trace_line tl;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (parse(bad[i], &tl) != -1) {
+			fprintf(stderr, "%s: parsed \"%s\" as a trace line\n",
+				check_current, bad[i]);
+			check_failures++;
+		}
+	}
+}
+
+TEST(instance_names_carry_the_pid)
+{
+	char buf[64], small[8];
+
+	tracepipe_instance_name(buf, sizeof(buf), 4321);
+	CHECK_STR(buf, "bcc-hello-4321");
+	tracepipe_instance_name(small, sizeof(small), 4321);
+	CHECK_STR(small, "bcc-hel");
+}
+
+TEST(instance_owner_is_read_back_from_the_name)
+{
+	char buf[64];
+
+	tracepipe_instance_name(buf, sizeof(buf), 4194304);
+	CHECK_INT(tracepipe_instance_owner(buf), 4194304);
+	CHECK_INT(tracepipe_instance_owner("bcc-hello-1"), 1);
+	CHECK_INT(tracepipe_instance_owner("bcc-hello-123456789"), 123456789);
+}
+
+TEST(names_that_are_not_our_instances_have_no_owner)
+{
+	static const char *const bad[] = {
+		"bcc-hello-", "bcc-hello-0", "bcc-hello-12a", "bcc-hello--5",
+		"bcc-hello-+5", "bcc-hello- 5", "bcc-hello-1234567890",
+		"bcc-hello", "other-12", "xbcc-hello-12", "BCC-HELLO-12",
+		"bcc-hello-12/x", "",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		pid_t got = tracepipe_instance_owner(bad[i]);
+
+		if (got != 0) {
+			fprintf(stderr, "%s: \"%s\": expected 0, got %d\n",
+				check_current, bad[i], (int)got);
+			check_failures++;
+		}
+	}
+}
+
+/* A fake /proc: <root>/<pid>/comm holding `comm` (NULL: no comm file). */
+static void fake_proc_entry(const char *root, int pid, const char *comm)
+{
+	char p[4096];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%d", root, pid);
+	CHECK_INT(mkdir(p, 0755), 0);
+	if (!comm)
+		return;
+	snprintf(p, sizeof(p), "%s/%d/comm", root, pid);
+	f = fopen(p, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fputs(comm, f);
+	fclose(f);
+}
+
+static void remove_fake_proc(const char *root, const int *pids, size_t n)
+{
+	char p[4096];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(p, sizeof(p), "%s/%d/comm", root, pids[i]);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s/%d", root, pids[i]);
+		CHECK_INT(rmdir(p), 0);
+	}
+	CHECK_INT(rmdir(root), 0);
+}
+
+TEST(an_owner_is_gone_unless_a_live_bcc_hello_has_its_pid)
+{
+	static const int pids[] = { 100, 200, 300, 400 };
+	char root[] = "/tmp/test_tracepipe_proc_XXXXXX";
+
+	CHECK(mkdtemp(root) != NULL);
+	fake_proc_entry(root, 100, "bcc-hello\n");
+	fake_proc_entry(root, 200, "bash\n");
+	fake_proc_entry(root, 300, "");      /* an empty comm */
+	fake_proc_entry(root, 400, NULL);    /* a folder without comm */
+
+	CHECK(!tracepipe_owner_gone(root, 100));
+	CHECK(tracepipe_owner_gone(root, 200));
+	CHECK(tracepipe_owner_gone(root, 300));
+	CHECK(tracepipe_owner_gone(root, 400));
+	CHECK(tracepipe_owner_gone(root, 500)); /* no such process */
+	remove_fake_proc(root, pids, sizeof(pids) / sizeof(pids[0]));
+}
+
+TEST(a_comm_that_only_starts_like_bcc_hello_is_another_program)
+{
+	static const int pids[] = { 10, 11 };
+	char root[] = "/tmp/test_tracepipe_proc_XXXXXX";
+
+	CHECK(mkdtemp(root) != NULL);
+	fake_proc_entry(root, 10, "bcc-hello-test\n");
+	fake_proc_entry(root, 11, "bcc-hello"); /* no newline: still ours */
+	CHECK(tracepipe_owner_gone(root, 10));
+	CHECK(!tracepipe_owner_gone(root, 11));
+	remove_fake_proc(root, pids, sizeof(pids) / sizeof(pids[0]));
+}
+
+TEST(this_test_program_is_not_a_bcc_hello_owner_in_the_real_proc)
+{
+	/* Our own PID exists, but its comm is "test_tracepipe". */
+	CHECK(tracepipe_owner_gone("/proc", getpid()));
+}
+
+/* per_cpu/cpuN/stats as the kernel writes it. */
+#define STATS(overrun, commit, dropped, read)                   \
+	"entries: 12\n"                                         \
+	"overrun: " overrun "\n"                                \
+	"commit overrun: " commit "\n"                          \
+	"bytes: 4096\n"                                         \
+	"oldest event ts:  1234.567890\n"                       \
+	"now ts:  1240.000001\n"                                \
+	"dropped events: " dropped "\n"                         \
+	"read events: " read "\n"
+
+TEST(lost_events_sum_overruns_and_drops_but_not_reads)
+{
+	CHECK_INT(tracepipe_stats_lost(STATS("5", "2", "3", "100")), 10);
+	CHECK_INT(tracepipe_stats_lost(STATS("0", "0", "0", "77")), 0);
+	CHECK_INT(tracepipe_stats_lost(STATS("4000000000", "0", "4000000000", "0")),
+		  8000000000ULL);
+	CHECK_INT(tracepipe_stats_lost(""), 0);
+}
+
+TEST(lost_events_of_several_cpus_add_up)
+{
+	CHECK_INT(tracepipe_stats_lost("\n" STATS("1", "0", "0", "5")
+				       "\n" STATS("0", "20", "300", "5")),
+		  321);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fputs(text, f);
+	fclose(f);
+}
+
+TEST(lost_counts_what_the_cpus_lost_since_open)
+{
+	char root[] = "/tmp/test_tracepipe_inst_XXXXXX", p[4096];
+	struct tracepipe *tp = calloc(1, sizeof(*tp));
+
+	CHECK(tp != NULL);
+	CHECK(mkdtemp(root) != NULL);
+	if (!tp)
+		return;
+	snprintf(tp->dir, sizeof(tp->dir), "%s", root);
+	snprintf(p, sizeof(p), "%s/per_cpu", root);
+	CHECK_INT(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/per_cpu/cpu0", root);
+	CHECK_INT(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/per_cpu/cpu1", root);
+	CHECK_INT(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/per_cpu/cpu0/stats", root);
+	write_file(p, STATS("7", "0", "1", "50"));
+	snprintf(p, sizeof(p), "%s/per_cpu/cpu1/stats", root);
+	write_file(p, STATS("0", "2", "0", "9"));
+
+	CHECK_INT(tracepipe_lost(tp), 10);
+	tp->lost_base = 4;
+	CHECK_INT(tracepipe_lost(tp), 6);
+	tp->lost_base = 11; /* a counter that went back never goes negative */
+	CHECK_INT(tracepipe_lost(tp), 0);
+
+	snprintf(p, sizeof(p), "%s/per_cpu/cpu0/stats", root);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/per_cpu/cpu1/stats", root);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/per_cpu/cpu0", root);
+	rmdir(p);
+	snprintf(p, sizeof(p), "%s/per_cpu/cpu1", root);
+	rmdir(p);
+	snprintf(p, sizeof(p), "%s/per_cpu", root);
+	rmdir(p);
+	CHECK_INT(rmdir(root), 0);
+	free(tp);
+}
+
+/* Lines handed over by tracepipe_read, joined with '|'. */
+struct collected {
+	char text[256];
+	int calls;
+	int stop_after; /* return 1 after this many lines, 0 = never */
+};
+
+static int collect(const char *line, size_t len, void *ctx)
+{
+	struct collected *c = ctx;
+	size_t have = strlen(c->text);
+
+	snprintf(c->text + have, sizeof(c->text) - have, "%.*s|", (int)len,
+		 line);
+	c->calls++;
+	return c->stop_after && c->calls >= c->stop_after;
+}
+
+static struct tracepipe *pipe_reader(int fds[2])
+{
+	struct tracepipe *tp = calloc(1, sizeof(*tp));
+
+	CHECK(tp != NULL);
+	if (!tp || pipe(fds)) {
+		free(tp);
+		return NULL;
+	}
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	tp->fd = fds[0];
+	return tp;
+}
+
+TEST(read_splits_lines_and_keeps_a_partial_one_for_later)
+{
+	struct collected c = { "", 0, 0 };
+	struct tracepipe *tp;
+	int fds[2];
+
+	tp = pipe_reader(fds);
+	if (!tp)
+		return;
+	CHECK_INT(write(fds[1], "one\n\ntw", 7), 7);
+	CHECK_INT(tracepipe_read(tp, collect, &c), 7);
+	CHECK_STR(c.text, "one||");
+	CHECK_INT(tp->len, 2);
+	CHECK_INT(write(fds[1], "o\nthree\n", 8), 8);
+	CHECK_INT(tracepipe_read(tp, collect, &c), 8);
+	CHECK_STR(c.text, "one||two|three|");
+	CHECK_INT(tp->len, 0);
+	CHECK_INT(tracepipe_read(tp, collect, &c), 0); /* nothing ready */
+	CHECK_INT(c.calls, 4);
+	close(fds[0]);
+	close(fds[1]);
+	free(tp);
+}
+
+TEST(read_stops_handing_lines_when_the_consumer_says_so)
+{
+	struct collected c = { "", 0, 2 };
+	struct tracepipe *tp;
+	int fds[2];
+
+	tp = pipe_reader(fds);
+	if (!tp)
+		return;
+	CHECK_INT(write(fds[1], "a\nb\nc\n", 6), 6);
+	CHECK_INT(tracepipe_read(tp, collect, &c), 6);
+	CHECK_STR(c.text, "a|b|");
+	CHECK_INT(c.calls, 2);
+	close(fds[0]);
+	close(fds[1]);
+	free(tp);
+}
+
+TEST(read_reports_an_error_on_a_bad_descriptor)
+{
+	struct collected c = { "", 0, 0 };
+	struct tracepipe *tp = calloc(1, sizeof(*tp));
+
+	CHECK(tp != NULL);
+	if (!tp)
+		return;
+	tp->fd = -1;
+	errno = 0;
+	CHECK_INT(tracepipe_read(tp, collect, &c), -1);
+	CHECK_INT(errno, EBADF);
+	CHECK_INT(c.calls, 0);
+	free(tp);
+}
+
+int main(void)
+{
+	RUN(a_padded_bpf_trace_printk_line_is_split_into_its_fields);
+	RUN(a_comm_with_spaces_is_kept_whole);
+	RUN(a_comm_with_dashes_and_digits_ends_at_the_last_dash);
+	RUN(an_unknown_comm_is_parsed);
+	RUN(the_tgid_column_is_skipped);
+	RUN(an_old_kernel_event_column_and_a_message_with_colons_parse);
+	RUN(an_empty_message_is_a_trace_line);
+	RUN(only_len_bytes_are_parsed);
+	RUN(the_blank_continuation_line_is_not_a_trace_line);
+	RUN(garbage_and_kernel_notices_are_not_trace_lines);
+	RUN(instance_names_carry_the_pid);
+	RUN(instance_owner_is_read_back_from_the_name);
+	RUN(names_that_are_not_our_instances_have_no_owner);
+	RUN(an_owner_is_gone_unless_a_live_bcc_hello_has_its_pid);
+	RUN(a_comm_that_only_starts_like_bcc_hello_is_another_program);
+	RUN(this_test_program_is_not_a_bcc_hello_owner_in_the_real_proc);
+	RUN(lost_events_sum_overruns_and_drops_but_not_reads);
+	RUN(lost_events_of_several_cpus_add_up);
+	RUN(lost_counts_what_the_cpus_lost_since_open);
+	RUN(read_splits_lines_and_keeps_a_partial_one_for_later);
+	RUN(read_stops_handing_lines_when_the_consumer_says_so);
+	RUN(read_reports_an_error_on_a_bad_descriptor);
+	return CHECK_DONE();
+}
