@@ -18,11 +18,14 @@ int attach_tracepoint(struct attachment *at, const struct tracefs *tfs,
 
 	at->fd = -1;
 	if (!tracefs_event_exists(tfs, category, event))
-		return error_set(err,
-				 "tracepoint %s:%s does not exist on this kernel; list them with 'ls %s/events/%s' (or look in %s/available_events)",
-				 category, event, tfs->path, category, tfs->path);
+		return error_set(
+			err,
+			"tracepoint %s:%s does not exist on this kernel; list them with 'ls %s/events/%s' (or look in %s/available_events)",
+			category, event, tfs->path, category, tfs->path);
 	if (capture_begin(&cap))
-		return error_set(err, "cannot capture libbcc output: out of file descriptors?");
+		return error_set(
+			err,
+			"cannot capture libbcc output: out of file descriptors?");
 	fd = bpf_attach_tracepoint(prog_fd, category, event);
 	e = errno;
 	free(capture_end(&cap));

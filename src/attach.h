@@ -6,7 +6,7 @@ struct error;
 struct tracefs;
 
 struct attachment {
-	int fd;  /* the perf event from bpf_attach_tracepoint (owned), -1 = none */
+	int fd; /* the perf event from bpf_attach_tracepoint (owned), -1 = none */
 };
 
 /* Attach prog_fd to CATEGORY:EVENT, which is checked to exist first so

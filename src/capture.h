@@ -10,7 +10,7 @@
 
 struct capture {
 	int saved_out, saved_err; /* the real stdout and stderr */
-	int fd;                   /* the anonymous file both point at */
+	int fd;			  /* the anonymous file both point at */
 };
 
 /* Start capturing stdout and stderr. Returns 0 or -1 (errno set). */

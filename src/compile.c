@@ -60,7 +60,7 @@ int compile_program(struct program *prog, const struct source *src,
 		    const struct compile_opts *copts, struct error *err)
 {
 	char define[64];
-	const char *cflags[] = { define };
+	const char *cflags[] = {define};
 	struct capture cap;
 	char *text, *said, *mapped;
 	double t0;
@@ -72,11 +72,13 @@ int compile_program(struct program *prog, const struct source *src,
 		return error_set(err, "out of memory");
 	if (capture_begin(&cap)) {
 		free(text);
-		return error_set(err, "cannot capture compiler output: out of file descriptors?");
+		return error_set(
+			err,
+			"cannot capture compiler output: out of file descriptors?");
 	}
 	t0 = now_seconds();
-	prog->module = bpf_module_create_c_from_string(text, 0, cflags, 1,
-							true, NULL);
+	prog->module =
+		bpf_module_create_c_from_string(text, 0, cflags, 1, true, NULL);
 	prog->seconds = now_seconds() - t0;
 	said = capture_end(&cap);
 	free(text);
@@ -86,16 +88,18 @@ int compile_program(struct program *prog, const struct source *src,
 	if (!prog->module) {
 		if (mapped && strstr(mapped, "Unable to find kernel headers")) {
 			free(mapped);
-			return error_set(err,
-					 "libbcc found no kernel headers: install linux-headers-amd64 or give a tree with -K DIR");
+			return error_set(
+				err,
+				"libbcc found no kernel headers: install linux-headers-amd64 or give a tree with -K DIR");
 		}
 		if (!blank(mapped))
 			error_details(err, mapped);
 		else
 			free(mapped);
-		return error_set(err,
-				 "%s: compilation failed; fix the errors above and run again",
-				 src->name);
+		return error_set(
+			err,
+			"%s: compilation failed; fix the errors above and run again",
+			src->name);
 	}
 	if (!blank(mapped))
 		prog->warnings = mapped;

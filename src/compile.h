@@ -11,14 +11,14 @@ struct error;
 struct source;
 
 struct compile_opts {
-	int pid_filter;   /* -DPID_FILTER=N, 0 = every process */
+	int pid_filter; /* -DPID_FILTER=N, 0 = every process */
 	int verbose;
 };
 
 struct program {
-	void *module;       /* libbcc's module (owned) */
-	double seconds;     /* how long clang and LLVM took */
-	char *warnings;     /* compiler warnings of a successful build, or NULL */
+	void *module;	/* libbcc's module (owned) */
+	double seconds; /* how long clang and LLVM took */
+	char *warnings; /* compiler warnings of a successful build, or NULL */
 };
 
 int compile_program(struct program *prog, const struct source *src,

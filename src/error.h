@@ -8,14 +8,14 @@
 
 enum {
 	EXIT_OK = 0,
-	EXIT_FAIL = 1,  /* the run failed: headers, compile, load, attach... */
+	EXIT_FAIL = 1,	/* the run failed: headers, compile, load, attach... */
 	EXIT_USAGE = 2, /* the command line was wrong */
 };
 
 struct error {
-	int exit_code;   /* EXIT_FAIL or EXIT_USAGE */
-	char msg[1024];  /* one line: what happened and what to do */
-	char *details;   /* optional multi-line text printed after msg (owned) */
+	int exit_code;	/* EXIT_FAIL or EXIT_USAGE */
+	char msg[1024]; /* one line: what happened and what to do */
+	char *details;	/* optional multi-line text printed after msg (owned) */
 };
 
 /* Record a failure; always returns -1 so callers can `return error_set(...)`. */

@@ -27,7 +27,6 @@
 
 static struct utsname system_uts;
 
-
 void headers_roots_system(struct headers_roots *roots)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -101,7 +100,7 @@ int headers_remove_tree(const char *dir)
  * folder of the same name, make a folder and recurse. */
 static int merge_into(const char *out, const char *first, const char *second)
 {
-	const char *srcs[2] = { first, second };
+	const char *srcs[2] = {first, second};
 
 	if (mkdir(out, 0755) && errno != EEXIST)
 		return -1;
@@ -120,7 +119,8 @@ static int merge_into(const char *out, const char *first, const char *second)
 			path_fmt(to, sizeof(to), "%s/%s", out, e->d_name);
 			if (lstat(to, &st) == 0)
 				continue; /* taken by the first tree or merged */
-			path_fmt(from, sizeof(from), "%s/%s", srcs[i], e->d_name);
+			path_fmt(from, sizeof(from), "%s/%s", srcs[i],
+				 e->d_name);
 			path_fmt(other, sizeof(other), "%s/%s", srcs[1 - i],
 				 e->d_name);
 			if (i == 0 && is_dir(from) && is_dir(other)) {
@@ -145,12 +145,12 @@ static int merge_pair(struct headers *hdr, const struct headers_roots *roots,
 	char tmpl[PATH_MAX];
 
 	if (!path_fmt(tmpl, sizeof(tmpl), "%s/bcc-hello-headers-%d-XXXXXX",
-		  roots->tmp_dir, (int)getpid()) ||
+		      roots->tmp_dir, (int)getpid()) ||
 	    !mkdtemp(tmpl))
-		return error_set(err,
-				 "cannot create a folder in %s to merge %s and %s: %s; set TMPDIR to a writable folder",
-				 roots->tmp_dir, flavour, common,
-				 strerror(errno));
+		return error_set(
+			err,
+			"cannot create a folder in %s to merge %s and %s: %s; set TMPDIR to a writable folder",
+			roots->tmp_dir, flavour, common, strerror(errno));
 	path_fmt(hdr->merged, sizeof(hdr->merged), "%s", tmpl);
 	if (merge_into(tmpl, flavour, common)) {
 		int e = errno;
@@ -219,7 +219,8 @@ static int debian_pair(const char *dir, char *flavour, char *common)
 			if (strncmp(e->d_name, base, stem) ||
 			    !strcmp(e->d_name, base) ||
 			    (found == 0 &&
-			     strlen(e->d_name) >= strlen(strrchr(flavour, '/') + 1)))
+			     strlen(e->d_name) >=
+				     strlen(strrchr(flavour, '/') + 1)))
 				continue;
 			if (!path_fmt(cand, sizeof(cand), "%s/%s", parent,
 				      e->d_name) ||
@@ -356,14 +357,16 @@ int headers_find(struct headers *hdr, const struct headers_roots *roots,
 	memset(hdr, 0, sizeof(*hdr));
 	if (explicit_dir) {
 		if (!is_dir(explicit_dir))
-			return error_set(err,
-					 "kernel headers '%s': no such folder; give a kernel header tree with -K DIR",
-					 explicit_dir);
+			return error_set(
+				err,
+				"kernel headers '%s': no such folder; give a kernel header tree with -K DIR",
+				explicit_dir);
 		ret = use_dir(hdr, roots, explicit_dir, HEADERS_EXPLICIT, err);
 		if (ret == -2)
-			return error_set(err,
-					 "kernel headers '%s': not a kernel header tree (no include/linux/kconfig.h and include/generated/autoconf.h); give the folder of a linux-headers package",
-					 explicit_dir);
+			return error_set(
+				err,
+				"kernel headers '%s': not a kernel header tree (no include/linux/kconfig.h and include/generated/autoconf.h); give the folder of a linux-headers package",
+				explicit_dir);
 		return ret;
 	}
 
@@ -372,8 +375,8 @@ int headers_find(struct headers *hdr, const struct headers_roots *roots,
 	{
 		char build[PATH_MAX], src[PATH_MAX];
 
-		path_fmt(build, sizeof(build), "%s/%s/build", roots->modules_dir,
-			 roots->release);
+		path_fmt(build, sizeof(build), "%s/%s/build",
+			 roots->modules_dir, roots->release);
 		path_fmt(src, sizeof(src), "%s/%s/source", roots->modules_dir,
 			 roots->release);
 		if (has_file(build, "include/generated/autoconf.h") &&
@@ -392,9 +395,10 @@ int headers_find(struct headers *hdr, const struct headers_roots *roots,
 	}
 	ret = find_installed(hdr, roots, err);
 	if (ret == -2)
-		return error_set(err,
-				 "no kernel headers found for kernel %s: install them (apt-get install linux-headers-amd64, or your distribution's kernel headers package) or give a tree with -K DIR",
-				 roots->release);
+		return error_set(
+			err,
+			"no kernel headers found for kernel %s: install them (apt-get install linux-headers-amd64, or your distribution's kernel headers package) or give a tree with -K DIR",
+			roots->release);
 	return ret;
 }
 

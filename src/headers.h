@@ -14,28 +14,30 @@
 struct error;
 
 enum headers_kind {
-	HEADERS_EXPLICIT,   /* -K or BCC_KERNEL_SOURCE */
-	HEADERS_MODULES,    /* /lib/modules/RELEASE/build: libbcc finds it */
-	HEADERS_KHEADERS,   /* /sys/kernel/kheaders.tar.xz: libbcc unpacks it */
-	HEADERS_INSTALLED,  /* a /usr/src tree, possibly merged */
+	HEADERS_EXPLICIT,  /* -K or BCC_KERNEL_SOURCE */
+	HEADERS_MODULES,   /* /lib/modules/RELEASE/build: libbcc finds it */
+	HEADERS_KHEADERS,  /* /sys/kernel/kheaders.tar.xz: libbcc unpacks it */
+	HEADERS_INSTALLED, /* a /usr/src tree, possibly merged */
 };
 
 /* Where to look; the defaults are the real system, tests point elsewhere. */
 struct headers_roots {
-	const char *modules_dir;  /* /lib/modules */
-	const char *usr_src;      /* /usr/src */
-	const char *kheaders;     /* /sys/kernel/kheaders.tar.xz */
-	const char *tmp_dir;      /* where a merged tree is made: $TMPDIR or /tmp */
-	const char *release;      /* uname -r */
+	const char *modules_dir; /* /lib/modules */
+	const char *usr_src;	 /* /usr/src */
+	const char *kheaders;	 /* /sys/kernel/kheaders.tar.xz */
+	const char *tmp_dir; /* where a merged tree is made: $TMPDIR or /tmp */
+	const char *release; /* uname -r */
 };
 
 struct headers {
 	enum headers_kind kind;
-	char path[PATH_MAX];      /* the tree libbcc gets as BCC_KERNEL_SOURCE ("" = its own search) */
-	char origin[PATH_MAX];    /* what was found, for -v and warnings */
-	char merged[PATH_MAX];    /* our temporary merged tree, removed by release ("" = none) */
-	bool mismatched;          /* headers of another kernel version */
-	char version[128];        /* that version, when mismatched */
+	char path
+		[PATH_MAX]; /* the tree libbcc gets as BCC_KERNEL_SOURCE ("" = its own search) */
+	char origin[PATH_MAX]; /* what was found, for -v and warnings */
+	char merged
+		[PATH_MAX]; /* our temporary merged tree, removed by release ("" = none) */
+	bool mismatched;   /* headers of another kernel version */
+	char version[128]; /* that version, when mismatched */
 };
 
 /* Fill roots with the running system's paths. */

@@ -27,16 +27,18 @@ static int pick_entry(const struct program *prog, const char *name,
 	if (n == 1)
 		return 0;
 	if (n == 0)
-		return error_set(err,
-				 "%s: no function to load; a BPF program needs one non-static function, like hello() in programs/hello.c",
-				 name);
+		return error_set(
+			err,
+			"%s: no function to load; a BPF program needs one non-static function, like hello() in programs/hello.c",
+			name);
 	for (size_t i = 0; i < n && strlen(list) < sizeof(list) - 64; i++) {
 		strcat(list, i ? ", " : "");
 		strncat(list, bpf_function_name(prog->module, i), 60);
 	}
-	return error_set(err,
-			 "%s: %zu functions (%s); bcc-hello attaches one: keep one entry point and make the others static inline",
-			 name, n, list);
+	return error_set(
+		err,
+		"%s: %zu functions (%s); bcc-hello attaches one: keep one entry point and make the others static inline",
+		name, n, list);
 }
 
 int load_program(struct loaded *ld, const struct program *prog,
@@ -60,7 +62,9 @@ int load_program(struct loaded *ld, const struct program *prog,
 		return error_set(err, "out of memory");
 	if (capture_begin(&cap)) {
 		free(log);
-		return error_set(err, "cannot capture libbcc output: out of file descriptors?");
+		return error_set(
+			err,
+			"cannot capture libbcc output: out of file descriptors?");
 	}
 	fd = bcc_func_load(prog->module, BPF_PROG_TYPE_TRACEPOINT, fn,
 			   bpf_function_start(prog->module, fn),
@@ -74,16 +78,18 @@ int load_program(struct loaded *ld, const struct program *prog,
 	if (fd < 0) {
 		if (e == EPERM && !log[0]) {
 			free(log);
-			return error_set(err,
-					 "the kernel refused to load %s() (%s): run as root, or with CAP_BPF and CAP_PERFMON",
-					 ld->name, strerror(e));
+			return error_set(
+				err,
+				"the kernel refused to load %s() (%s): run as root, or with CAP_BPF and CAP_PERFMON",
+				ld->name, strerror(e));
 		}
 		mapped = translate_verifier_log(log, src);
 		free(log);
 		error_details(err, mapped);
-		return error_set(err,
-				 "the kernel's verifier refused %s() from %s (%s); its log is above, the last lines say why",
-				 ld->name, name, strerror(e));
+		return error_set(
+			err,
+			"the kernel's verifier refused %s() from %s (%s); its log is above, the last lines say why",
+			ld->name, name, strerror(e));
 	}
 	free(log);
 	ld->fd = fd;

@@ -9,9 +9,9 @@ struct program;
 struct source;
 
 struct loaded {
-	int fd;               /* the program's fd (owned), -1 when none */
-	char name[128];       /* entry point's name */
-	size_t insns;         /* its size in BPF instructions */
+	int fd;		/* the program's fd (owned), -1 when none */
+	char name[128]; /* entry point's name */
+	size_t insns;	/* its size in BPF instructions */
 };
 
 /* Load the module's entry point as a tracepoint program. A refusal puts

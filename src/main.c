@@ -62,7 +62,7 @@ static void narrate(const struct options *opts, const char *fmt, ...)
  * blocking call is silently restarted. */
 static void setup_signals(sigset_t *stop_set)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = {.sa_handler = on_signal};
 
 	sigemptyset(stop_set);
 	sigaddset(stop_set, SIGINT);
@@ -114,8 +114,9 @@ static const char *headers_how(const struct headers *hdr)
 static int read_loop(struct tracepipe *tp, struct output *out,
 		     const struct options *opts, struct error *err)
 {
-	double deadline = opts->duration > 0 ? now_seconds() + opts->duration : 0;
-	struct pollfd pfd = { .fd = tp->fd, .events = POLLIN };
+	double deadline =
+		opts->duration > 0 ? now_seconds() + opts->duration : 0;
+	struct pollfd pfd = {.fd = tp->fd, .events = POLLIN};
 	sigset_t none;
 
 	sigemptyset(&none);
@@ -146,7 +147,8 @@ static int read_loop(struct tracepipe *tp, struct output *out,
 		for (int batch = 0; batch < 64; batch++) {
 			n = tracepipe_read(tp, output_line, out);
 			if (n < 0)
-				return error_set(err, "reading %s/trace_pipe: %s",
+				return error_set(err,
+						 "reading %s/trace_pipe: %s",
 						 tp->dir, strerror(errno));
 			if (n == 0 || out->failed ||
 			    (out->limit && out->events >= out->limit))
@@ -162,15 +164,15 @@ static int read_loop(struct tracepipe *tp, struct output *out,
 
 int main(int argc, char **argv)
 {
-	struct error err = { 0 };
+	struct error err = {0};
 	struct options opts;
 	struct headers_roots roots;
-	struct headers hdr = { 0 };
-	struct tracefs tfs = { 0 };
-	struct source src = { 0 };
-	struct program prog = { 0 };
-	struct loaded ld = { .fd = -1 };
-	struct attachment at = { .fd = -1 };
+	struct headers hdr = {0};
+	struct tracefs tfs = {0};
+	struct source src = {0};
+	struct program prog = {0};
+	struct loaded ld = {.fd = -1};
+	struct attachment at = {.fd = -1};
 	struct tracepipe *tp = NULL;
 	struct output out;
 	struct compile_opts copts;
@@ -201,13 +203,14 @@ int main(int argc, char **argv)
 	narrate(&opts, "tracefs at %s%s%s", tfs.path,
 		tfs.mounted_by_us ? " (mounted by bcc-hello)" : "",
 		stale ? "; removed instances of killed runs" : "");
-	explicit_dir = opts.kernel_dir ? opts.kernel_dir
-				       : getenv("BCC_KERNEL_SOURCE");
+	explicit_dir =
+		opts.kernel_dir ? opts.kernel_dir : getenv("BCC_KERNEL_SOURCE");
 	headers_roots_system(&roots);
 	if (headers_find(&hdr, &roots, explicit_dir, &err) ||
 	    headers_apply(&hdr, &err))
 		goto done;
-	narrate(&opts, "kernel headers: %s (%s)", hdr.origin, headers_how(&hdr));
+	narrate(&opts, "kernel headers: %s (%s)", hdr.origin,
+		headers_how(&hdr));
 	if (hdr.mismatched)
 		fprintf(stderr,
 			"bcc-hello: warning: no headers for kernel %s; compiling against %s headers (struct layouts come from that version; tracepoint arguments stay exact)\n",
@@ -221,8 +224,8 @@ int main(int argc, char **argv)
 			src.name, opts.pid);
 
 	/* 1. compile */
-	copts = (struct compile_opts){ .pid_filter = opts.pid,
-				       .verbose = opts.verbose };
+	copts = (struct compile_opts){.pid_filter = opts.pid,
+				      .verbose = opts.verbose};
 	narrate(&opts, "[1/5] compile: %s with -DPID_FILTER=%d", src.name,
 		opts.pid);
 	if (compile_program(&prog, &src, &copts, &err))
@@ -237,7 +240,8 @@ int main(int argc, char **argv)
 	t0 = now_seconds();
 	if (load_program(&ld, &prog, &src, &err))
 		goto done;
-	narrate(&opts, "[2/5] load: %s(), %zu instructions, accepted by the verifier in %.3f s",
+	narrate(&opts,
+		"[2/5] load: %s(), %zu instructions, accepted by the verifier in %.3f s",
 		ld.name, ld.insns, now_seconds() - t0);
 
 	/* 4 before 3: the instance exists before the attach, so no event
@@ -255,8 +259,8 @@ int main(int argc, char **argv)
 
 	/* 3. attach */
 	t0 = now_seconds();
-	if (attach_tracepoint(&at, &tfs, ld.fd, opts.tp_category,
-			      opts.tp_event, &err))
+	if (attach_tracepoint(&at, &tfs, ld.fd, opts.tp_category, opts.tp_event,
+			      &err))
 		goto done;
 	narrate(&opts, "[3/5] attach: %s() to tracepoint %s:%s in %.3f s",
 		ld.name, opts.tp_category, opts.tp_event, now_seconds() - t0);

@@ -12,21 +12,21 @@
 enum { OPT_RAW = 0x100, OPT_GLOBAL_PIPE };
 
 static const struct option long_opts[] = {
-	{ "file", required_argument, NULL, 'f' },
-	{ "pid", required_argument, NULL, 'p' },
-	{ "tracepoint", required_argument, NULL, 't' },
-	{ "duration", required_argument, NULL, 'd' },
-	{ "count", required_argument, NULL, 'c' },
-	{ "raw", no_argument, NULL, OPT_RAW },
-	{ "global-pipe", no_argument, NULL, OPT_GLOBAL_PIPE },
-	{ "kernel-headers", required_argument, NULL, 'K' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ 0 },
+	{"file", required_argument, NULL, 'f'},
+	{"pid", required_argument, NULL, 'p'},
+	{"tracepoint", required_argument, NULL, 't'},
+	{"duration", required_argument, NULL, 'd'},
+	{"count", required_argument, NULL, 'c'},
+	{"raw", no_argument, NULL, OPT_RAW},
+	{"global-pipe", no_argument, NULL, OPT_GLOBAL_PIPE},
+	{"kernel-headers", required_argument, NULL, 'K'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{0},
 };
 
-#define MAX_PID 4194304 /* PID_MAX_LIMIT on 64-bit kernels */
+#define MAX_PID 4194304		/* PID_MAX_LIMIT on 64-bit kernels */
 #define MAX_DURATION 31536000.0 /* a year: beyond that it is a typo */
 
 void options_usage(FILE *out)
@@ -124,24 +124,28 @@ static int parse_tracepoint(struct options *opts, const char *s,
 	size_t catlen;
 
 	if (!colon)
-		return error_usage(err,
-				   "-t '%s': expected CATEGORY:EVENT, for example " DEFAULT_TRACEPOINT,
-				   s);
+		return error_usage(
+			err,
+			"-t '%s': expected CATEGORY:EVENT, for example " DEFAULT_TRACEPOINT,
+			s);
 	catlen = (size_t)(colon - s);
 	if (catlen == 0 || catlen >= sizeof(opts->tp_category))
-		return error_usage(err,
-				   "-t '%s': the category before ':' must be 1 to 127 characters",
-				   s);
+		return error_usage(
+			err,
+			"-t '%s': the category before ':' must be 1 to 127 characters",
+			s);
 	memcpy(opts->tp_category, s, catlen);
 	opts->tp_category[catlen] = '\0';
 	if (strlen(colon + 1) >= sizeof(opts->tp_event))
-		return error_usage(err, "-t '%s': the event name is too long", s);
+		return error_usage(err, "-t '%s': the event name is too long",
+				   s);
 	strcpy(opts->tp_event, colon + 1);
 	if (!options_valid_name(opts->tp_category) ||
 	    !options_valid_name(opts->tp_event))
-		return error_usage(err,
-				   "-t '%s': names may only contain letters, digits and '_'",
-				   s);
+		return error_usage(
+			err,
+			"-t '%s': names may only contain letters, digits and '_'",
+			s);
 	return 0;
 }
 
@@ -158,24 +162,27 @@ static int parse_one(struct options *opts, int c, const char *arg,
 		return 0;
 	case 'p':
 		if (parse_ulong(arg, 1, MAX_PID, &v))
-			return error_usage(err,
-					   "-p '%s': expected a process ID from 1 to %d",
-					   arg, MAX_PID);
+			return error_usage(
+				err,
+				"-p '%s': expected a process ID from 1 to %d",
+				arg, MAX_PID);
 		opts->pid = (int)v;
 		return 0;
 	case 't':
 		return parse_tracepoint(opts, arg, err);
 	case 'd':
 		if (parse_duration(arg, &opts->duration))
-			return error_usage(err,
-					   "-d '%s': expected a number of seconds, more than 0 and at most %.0f",
-					   arg, MAX_DURATION);
+			return error_usage(
+				err,
+				"-d '%s': expected a number of seconds, more than 0 and at most %.0f",
+				arg, MAX_DURATION);
 		return 0;
 	case 'c':
 		if (parse_ulong(arg, 1, ULONG_MAX, &v))
-			return error_usage(err,
-					   "-c '%s': expected a count of events, at least 1",
-					   arg);
+			return error_usage(
+				err,
+				"-c '%s': expected a count of events, at least 1",
+				arg);
 		opts->count = v;
 		return 0;
 	case 'K':
@@ -199,10 +206,12 @@ static int parse_one(struct options *opts, int c, const char *arg,
 		opts->version = true;
 		return 0;
 	case ':':
-		return error_usage(err, "%s needs a value: see bcc-hello --help",
+		return error_usage(err,
+				   "%s needs a value: see bcc-hello --help",
 				   opt_text);
 	default:
-		return error_usage(err, "unknown option '%s': see bcc-hello --help",
+		return error_usage(err,
+				   "unknown option '%s': see bcc-hello --help",
 				   opt_text);
 	}
 }
@@ -222,7 +231,8 @@ int options_parse(struct options *opts, int argc, char **argv,
 		int prev = optind ? optind : 1;
 		const char *text;
 
-		c = getopt_long(argc, argv, ":f:p:t:d:c:K:vhV", long_opts, NULL);
+		c = getopt_long(argc, argv, ":f:p:t:d:c:K:vhV", long_opts,
+				NULL);
 		if (c == -1)
 			break;
 		/* Name the option as the user wrote it, for messages. */
@@ -231,8 +241,9 @@ int options_parse(struct options *opts, int argc, char **argv,
 			return -1;
 	}
 	if (optind < argc)
-		return error_usage(err,
-				   "unexpected argument '%s': options only, see bcc-hello --help",
-				   argv[optind]);
+		return error_usage(
+			err,
+			"unexpected argument '%s': options only, see bcc-hello --help",
+			argv[optind]);
 	return 0;
 }

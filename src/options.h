@@ -10,18 +10,18 @@ struct error;
 #define DEFAULT_TRACEPOINT "syscalls:sys_enter_write"
 
 struct options {
-	const char *file;        /* -f: BPF C source, NULL = embedded hello.c */
-	int pid;                 /* -p: PID_FILTER, 0 = every process */
-	char tp_category[128];   /* -t CATEGORY:EVENT, split and checked */
+	const char *file;      /* -f: BPF C source, NULL = embedded hello.c */
+	int pid;	       /* -p: PID_FILTER, 0 = every process */
+	char tp_category[128]; /* -t CATEGORY:EVENT, split and checked */
 	char tp_event[128];
-	double duration;         /* -d: seconds, 0 = until stopped */
-	unsigned long count;     /* -c: events, 0 = no limit */
-	bool raw;                /* --raw: kernel lines unchanged */
-	bool global_pipe;        /* --global-pipe: the shared trace_pipe */
-	const char *kernel_dir;  /* -K: kernel header tree */
-	int verbose;             /* -v */
-	bool help;               /* -h */
-	bool version;            /* -V */
+	double duration;	/* -d: seconds, 0 = until stopped */
+	unsigned long count;	/* -c: events, 0 = no limit */
+	bool raw;		/* --raw: kernel lines unchanged */
+	bool global_pipe;	/* --global-pipe: the shared trace_pipe */
+	const char *kernel_dir; /* -K: kernel header tree */
+	int verbose;		/* -v */
+	bool help;		/* -h */
+	bool version;		/* -V */
 };
 
 /* Fill opts from argv. Returns 0, or -1 with a usage error in err. */

@@ -8,14 +8,14 @@
 
 struct output {
 	FILE *out;
-	bool raw;                 /* print lines unchanged */
-	pid_t self;               /* events of this process are hidden */
-	unsigned long limit;      /* stop after this many events, 0 = never */
-	unsigned long events;     /* events shown */
-	unsigned long own;        /* events of our own process, hidden */
+	bool raw;	      /* print lines unchanged */
+	pid_t self;	      /* events of this process are hidden */
+	unsigned long limit;  /* stop after this many events, 0 = never */
+	unsigned long events; /* events shown */
+	unsigned long own;    /* events of our own process, hidden */
 	bool header_done;
-	bool in_own;              /* continuation lines belong to a hidden event */
-	bool failed;              /* writing to out failed (EPIPE...) */
+	bool in_own; /* continuation lines belong to a hidden event */
+	bool failed; /* writing to out failed (EPIPE...) */
 };
 
 void output_init(struct output *o, FILE *out, bool raw, pid_t self,

@@ -22,17 +22,20 @@ static bool has_cap(const struct __user_cap_data_struct *data, int cap)
 int privilege_check(struct error *err)
 {
 	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
-	struct __user_cap_data_struct data[2] = { 0 };
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct data[2] = {0};
 
 	if (syscall(SYS_capget, &hdr, data))
-		return error_set(err, "cannot read this process's capabilities");
+		return error_set(err,
+				 "cannot read this process's capabilities");
 	if (has_cap(data, CAP_SYS_ADMIN) ||
 	    (has_cap(data, CAP_BPF) && has_cap(data, CAP_PERFMON)))
 		return 0;
-	return error_set(err,
-			 "missing privileges (%s%s%s): run as root, with sudo, or with CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)",
-			 has_cap(data, CAP_BPF) ? "" : "CAP_BPF",
-			 !has_cap(data, CAP_BPF) && !has_cap(data, CAP_PERFMON) ? ", " : "",
-			 has_cap(data, CAP_PERFMON) ? "" : "CAP_PERFMON");
+	return error_set(
+		err,
+		"missing privileges (%s%s%s): run as root, with sudo, or with CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)",
+		has_cap(data, CAP_BPF) ? "" : "CAP_BPF",
+		!has_cap(data, CAP_BPF) && !has_cap(data, CAP_PERFMON) ? ", "
+								       : "",
+		has_cap(data, CAP_PERFMON) ? "" : "CAP_PERFMON");
 }

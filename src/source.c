@@ -33,9 +33,10 @@ static int check_text(const char *path, const char *buf, size_t len,
 			line++;
 		else if (c == 0 || (c < 0x20 && c != '\t' && c != '\r' &&
 				    c != '\f' && c != '\v'))
-			return error_set(err,
-					 "%s:%zu: byte 0x%02x: this is not a C source file (binary data); give a BPF C program",
-					 path, line, c);
+			return error_set(
+				err,
+				"%s:%zu: byte 0x%02x: this is not a C source file (binary data); give a BPF C program",
+				path, line, c);
 	}
 	return 0;
 }
@@ -51,30 +52,44 @@ int source_read(struct source *src, const char *path, struct error *err)
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT)
-			return error_set(err, "%s: no such file; check the path given with -f", path);
+			return error_set(
+				err,
+				"%s: no such file; check the path given with -f",
+				path);
 		if (errno == ELOOP)
-			return error_set(err, "%s: too many levels of symbolic links; give the real file", path);
-		return error_set(err, "%s: cannot open: %s", path, strerror(errno));
+			return error_set(
+				err,
+				"%s: too many levels of symbolic links; give the real file",
+				path);
+		return error_set(err, "%s: cannot open: %s", path,
+				 strerror(errno));
 	}
 	if (fstat(fd, &st)) {
 		error_set(err, "%s: cannot stat: %s", path, strerror(errno));
 		goto fail;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		error_set(err, "%s: is a folder; give a BPF C source file", path);
+		error_set(err, "%s: is a folder; give a BPF C source file",
+			  path);
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		error_set(err, "%s: not a regular file; give a BPF C source file", path);
+		error_set(err,
+			  "%s: not a regular file; give a BPF C source file",
+			  path);
 		goto fail;
 	}
 	if (st.st_size > SOURCE_MAX_BYTES) {
-		error_set(err, "%s: %lld bytes, more than the %d-byte limit for a BPF program source",
-			  path, (long long)st.st_size, SOURCE_MAX_BYTES);
+		error_set(
+			err,
+			"%s: %lld bytes, more than the %d-byte limit for a BPF program source",
+			path, (long long)st.st_size, SOURCE_MAX_BYTES);
 		goto fail;
 	}
 	if (st.st_size == 0) {
-		error_set(err, "%s: the file is empty; write a BPF C program in it", path);
+		error_set(err,
+			  "%s: the file is empty; write a BPF C program in it",
+			  path);
 		goto fail;
 	}
 	buf = malloc((size_t)st.st_size + 1);
@@ -89,7 +104,8 @@ int source_read(struct source *src, const char *path, struct error *err)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			error_set(err, "%s: cannot read: %s", path, strerror(errno));
+			error_set(err, "%s: cannot read: %s", path,
+				  strerror(errno));
 			goto fail;
 		}
 		if (n == 0)

@@ -9,7 +9,7 @@ struct error;
 #define SOURCE_MAX_BYTES (1024 * 1024) /* larger files are refused */
 
 struct source {
-	char *text;       /* NUL-terminated program text (owned) */
+	char *text; /* NUL-terminated program text (owned) */
 	size_t len;
 	const char *name; /* for diagnostics: the path as given, or "hello.c" */
 };

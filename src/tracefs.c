@@ -44,8 +44,8 @@ static bool from_proc_mounts(char *out, size_t size)
 
 int tracefs_open(struct tracefs *tfs, struct error *err)
 {
-	static const char *const known[] = { "/sys/kernel/tracing",
-					     "/sys/kernel/debug/tracing" };
+	static const char *const known[] = {"/sys/kernel/tracing",
+					    "/sys/kernel/debug/tracing"};
 
 	tfs->mounted_by_us = false;
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
@@ -64,9 +64,10 @@ int tracefs_open(struct tracefs *tfs, struct error *err)
 		tfs->mounted_by_us = true;
 		return 0;
 	}
-	return error_set(err,
-			 "tracefs is not mounted and mounting it at %s failed (%s): run as root, or mount it with 'mount -t tracefs nodev %s'",
-			 tfs->path, strerror(errno), tfs->path);
+	return error_set(
+		err,
+		"tracefs is not mounted and mounting it at %s failed (%s): run as root, or mount it with 'mount -t tracefs nodev %s'",
+		tfs->path, strerror(errno), tfs->path);
 }
 
 void tracefs_release(struct tracefs *tfs)

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define BUFFER_KB_PER_CPU 8192       /* a burst of ~100,000 events per CPU */
+#define BUFFER_KB_PER_CPU 8192 /* a burst of ~100,000 events per CPU */
 #define BUFFER_KB_TOTAL_MAX (256 * 1024)
 #define BUFFER_KB_PER_CPU_MIN 1024
 
@@ -31,8 +31,7 @@ static bool all_digits(const char *s, size_t n)
 
 /* Try to read "-<pid>[ (<tgid>)]  " ending just before position `end`.
  * On success set pid and the comm's end. */
-static bool parse_task(const char *line, size_t end, int *pid,
-		       size_t *comm_end)
+static bool parse_task(const char *line, size_t end, int *pid, size_t *comm_end)
 {
 	size_t i = end, dend, dstart;
 
@@ -98,10 +97,12 @@ int trace_line_parse(const char *line, size_t len, struct trace_line *out)
 	while (p < len && line[p] == ' ')
 		p++;
 	out->time = line + p;
-	while (p < len && ((line[p] >= '0' && line[p] <= '9') || line[p] == '.'))
+	while (p < len &&
+	       ((line[p] >= '0' && line[p] <= '9') || line[p] == '.'))
 		p++;
 	out->time_len = (size_t)(line + p - out->time);
-	if (!out->time_len || p + 1 >= len || line[p] != ':' || line[p + 1] != ' ')
+	if (!out->time_len || p + 1 >= len || line[p] != ':' ||
+	    line[p + 1] != ' ')
 		return -1;
 	p += 2;
 	out->event = line + p;
@@ -199,8 +200,8 @@ static void size_buffer(const char *dir)
 
 unsigned long long tracepipe_stats_lost(const char *stats)
 {
-	static const char *const keys[] = { "\noverrun:", "\ncommit overrun:",
-					    "\ndropped events:" };
+	static const char *const keys[] = {
+		"\noverrun:", "\ncommit overrun:", "\ndropped events:"};
 	unsigned long long sum = 0;
 
 	for (size_t k = 0; k < 3; k++) {
@@ -251,8 +252,8 @@ static int open_pipe(struct tracepipe *tp, struct error *err)
 	return 0;
 }
 
-int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs,
-		   bool global, struct error *err)
+int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs, bool global,
+		   struct error *err)
 {
 	char name[64], v[16];
 	int ret;
@@ -265,9 +266,10 @@ int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs,
 		path_fmt(tp->dir, sizeof(tp->dir), "%s", tfs->path);
 		if (tracefs_read(tp->dir, "tracing_on", v, sizeof(v)) > 0 &&
 		    v[0] == '0')
-			return error_set(err,
-					 "tracing is off in the global buffer (%s/tracing_on is 0), so bpf_trace_printk lines would not appear: 'echo 1 > %s/tracing_on', or drop --global-pipe",
-					 tp->dir, tp->dir);
+			return error_set(
+				err,
+				"tracing is off in the global buffer (%s/tracing_on is 0), so bpf_trace_printk lines would not appear: 'echo 1 > %s/tracing_on', or drop --global-pipe",
+				tp->dir, tp->dir);
 		ret = open_pipe(tp, err);
 		if (!ret)
 			tp->lost_base = tracepipe_lost(tp);
@@ -276,14 +278,17 @@ int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs,
 	tracepipe_instance_name(name, sizeof(name), getpid());
 	path_fmt(tp->dir, sizeof(tp->dir), "%s/instances/%s", tfs->path, name);
 	if (mkdir(tp->dir, 0700))
-		return error_set(err,
-				 "cannot create the ftrace instance %s: %s; use --global-pipe if this kernel has no instances",
-				 tp->dir, strerror(errno));
+		return error_set(
+			err,
+			"cannot create the ftrace instance %s: %s; use --global-pipe if this kernel has no instances",
+			tp->dir, strerror(errno));
 	tp->instance = true;
 	size_buffer(tp->dir);
-	ret = tracefs_write(tp->dir, "events/bpf_trace/bpf_trace_printk/enable", "1");
+	ret = tracefs_write(tp->dir, "events/bpf_trace/bpf_trace_printk/enable",
+			    "1");
 	if (ret) {
-		error_set(err, "cannot enable bpf_trace:bpf_trace_printk in %s: %s",
+		error_set(err,
+			  "cannot enable bpf_trace:bpf_trace_printk in %s: %s",
 			  tp->dir, strerror(-ret));
 		goto fail;
 	}
@@ -301,8 +306,7 @@ fail:
 	return -1;
 }
 
-long tracepipe_read(struct tracepipe *tp, tracepipe_line_fn on_line,
-		    void *ctx)
+long tracepipe_read(struct tracepipe *tp, tracepipe_line_fn on_line, void *ctx)
 {
 	ssize_t n;
 	size_t start = 0;

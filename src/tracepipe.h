@@ -19,24 +19,29 @@ struct tracefs;
 #define INSTANCE_PREFIX "bcc-hello-"
 
 struct tracepipe {
-	char dir[PATH_MAX];      /* the instance folder, or tracefs for --global-pipe */
-	bool instance;           /* dir is our instance: removed on release */
-	int fd;                  /* trace_pipe, non-blocking (owned) */
+	char dir[PATH_MAX]; /* the instance folder, or tracefs for --global-pipe */
+	bool instance;	    /* dir is our instance: removed on release */
+	int fd;		    /* trace_pipe, non-blocking (owned) */
 	unsigned long long lost_base; /* the kernel's lost count at open */
-	char buf[1 << 16];       /* bytes read but not yet split into lines */
+	char buf[1 << 16]; /* bytes read but not yet split into lines */
 	size_t len;
 };
 
 /* One parsed line of trace_pipe:
  * "<comm>-<pid> [(<tgid>)] [<cpu>] <flags> <time>: <event>: <message>" */
 struct trace_line {
-	const char *comm;  size_t comm_len;
+	const char *comm;
+	size_t comm_len;
 	int pid;
 	int cpu;
-	const char *flags; size_t flags_len;
-	const char *time;  size_t time_len;
-	const char *event; size_t event_len;
-	const char *msg;   size_t msg_len;
+	const char *flags;
+	size_t flags_len;
+	const char *time;
+	size_t time_len;
+	const char *event;
+	size_t event_len;
+	const char *msg;
+	size_t msg_len;
 };
 
 /* Parse one line (without its newline). 0, or -1 if it is not a trace line
@@ -56,13 +61,12 @@ bool tracepipe_owner_gone(const char *proc, pid_t pid);
 int tracepipe_remove_stale(const struct tracefs *tfs);
 
 /* Create and open the private instance (or the global pipe). */
-int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs,
-		   bool global, struct error *err);
+int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs, bool global,
+		   struct error *err);
 /* Read what is available (non-blocking). Calls on_line for each complete
  * line; returns bytes read, 0 if nothing was ready, -1 on error (errno). */
 typedef int (*tracepipe_line_fn)(const char *line, size_t len, void *ctx);
-long tracepipe_read(struct tracepipe *tp, tracepipe_line_fn on_line,
-		    void *ctx);
+long tracepipe_read(struct tracepipe *tp, tracepipe_line_fn on_line, void *ctx);
 /* Events the kernel dropped or overwrote since open (per-CPU stats). */
 unsigned long long tracepipe_lost(const struct tracepipe *tp);
 /* Close the pipe and remove the instance. */

@@ -67,7 +67,7 @@ static bool line_safe_after(struct lexer *lx, const char *s, size_t len)
 char *translate_source(const struct source *src)
 {
 	size_t namelen = 2 * strlen(src->name) + 32, lines = 1;
-	struct lexer lx = { 0 };
+	struct lexer lx = {0};
 	const char *p, *end = src->text + src->len;
 	char *out, *o;
 	size_t line = 1;
@@ -176,7 +176,7 @@ static long annotation_line(const char *line, size_t len, const char *name)
 
 char *translate_verifier_log(const char *log, const struct source *src)
 {
-	struct strbuf sb = { 0 };
+	struct strbuf sb = {0};
 
 	sb_append(&sb, "", 0);
 	for (const char *p = log; *p;) {

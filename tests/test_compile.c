@@ -17,9 +17,9 @@ static void check_mapped(const char *text, const char *name, const char *want)
 
 TEST(the_virtual_file_name_becomes_the_source_name)
 {
-	check_mapped("/virtual/main.c:3:5: error: use of undeclared identifier 'x'\n",
-		     "my.c",
-		     "my.c:3:5: error: use of undeclared identifier 'x'\n");
+	check_mapped(
+		"/virtual/main.c:3:5: error: use of undeclared identifier 'x'\n",
+		"my.c", "my.c:3:5: error: use of undeclared identifier 'x'\n");
 }
 
 TEST(every_occurrence_is_replaced)
@@ -37,11 +37,12 @@ TEST(every_occurrence_is_replaced)
 
 TEST(a_name_longer_than_the_virtual_one_fits)
 {
-	check_mapped("/virtual/main.c:1:1: warning: a\n/virtual/main.c:2:1: warning: b\n/virtual/main.c",
-		     "/home/learner/projects/ebpf/lesson-one/my_hello_world_program.c",
-		     "/home/learner/projects/ebpf/lesson-one/my_hello_world_program.c:1:1: warning: a\n"
-		     "/home/learner/projects/ebpf/lesson-one/my_hello_world_program.c:2:1: warning: b\n"
-		     "/home/learner/projects/ebpf/lesson-one/my_hello_world_program.c");
+	check_mapped(
+		"/virtual/main.c:1:1: warning: a\n/virtual/main.c:2:1: warning: b\n/virtual/main.c",
+		"/home/learner/projects/ebpf/lesson-one/my_hello_world_program.c",
+		"/home/learner/projects/ebpf/lesson-one/my_hello_world_program.c:1:1: warning: a\n"
+		"/home/learner/projects/ebpf/lesson-one/my_hello_world_program.c:2:1: warning: b\n"
+		"/home/learner/projects/ebpf/lesson-one/my_hello_world_program.c");
 }
 
 TEST(a_name_shorter_than_the_virtual_one_fits)
@@ -52,11 +53,12 @@ TEST(a_name_shorter_than_the_virtual_one_fits)
 
 TEST(other_files_are_left_alone)
 {
-	check_mapped("/virtual/include/bcc/helpers.h:10:3: warning: x\n"
-		     "/lib/modules/6.1.0/build/include/linux/types.h:5:1: note: y\n",
-		     "my.c",
-		     "/virtual/include/bcc/helpers.h:10:3: warning: x\n"
-		     "/lib/modules/6.1.0/build/include/linux/types.h:5:1: note: y\n");
+	check_mapped(
+		"/virtual/include/bcc/helpers.h:10:3: warning: x\n"
+		"/lib/modules/6.1.0/build/include/linux/types.h:5:1: note: y\n",
+		"my.c",
+		"/virtual/include/bcc/helpers.h:10:3: warning: x\n"
+		"/lib/modules/6.1.0/build/include/linux/types.h:5:1: note: y\n");
 }
 
 TEST(empty_text_stays_empty)

@@ -172,7 +172,8 @@ static void fake_init(struct fake *fk, const char *release)
 static void fake_done(struct fake *fk)
 {
 	if (rmdir(fk->tmp)) {
-		fprintf(stderr, "%s: %s is not empty: a merged tree was left behind\n",
+		fprintf(stderr,
+			"%s: %s is not empty: a merged tree was left behind\n",
 			check_current, fk->tmp);
 		check_failures++;
 	}
@@ -187,7 +188,8 @@ static const char *make_tree(const char *parent, const char *name)
 
 	fmt_path(dir, sizeof(dir), "%s/%s", parent, name);
 	make_file(dir, "include/linux/kconfig.h", "kconfig of a complete tree");
-	make_file(dir, "include/generated/autoconf.h", "autoconf of a complete tree");
+	make_file(dir, "include/generated/autoconf.h",
+		  "autoconf of a complete tree");
 	make_file(dir, "Makefile", "Makefile");
 	return dir;
 }
@@ -243,7 +245,7 @@ static void check_merged(const struct fake *fk, const struct headers *hdr)
 TEST(an_explicit_complete_tree_is_used_as_it_is)
 {
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 	struct fake fk;
 	const char *dir;
 
@@ -262,7 +264,7 @@ TEST(an_explicit_complete_tree_is_used_as_it_is)
 TEST(an_explicit_missing_folder_is_an_error)
 {
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 	struct fake fk;
 	char dir[PATH_MAX];
 
@@ -279,7 +281,7 @@ TEST(an_explicit_missing_folder_is_an_error)
 TEST(an_explicit_folder_that_is_not_a_tree_is_an_error)
 {
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 	struct fake fk;
 	char dir[PATH_MAX];
 
@@ -297,7 +299,7 @@ TEST(an_explicit_folder_that_is_not_a_tree_is_an_error)
 TEST(an_explicit_regular_file_is_an_error)
 {
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 	struct fake fk;
 	char file[PATH_MAX];
 
@@ -312,7 +314,7 @@ TEST(an_explicit_regular_file_is_an_error)
 TEST(the_modules_build_tree_wins_over_usr_src)
 {
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 	struct fake fk;
 	char build[PATH_MAX];
 
@@ -334,14 +336,15 @@ TEST(the_modules_build_tree_wins_over_usr_src)
 TEST(a_debian_modules_build_with_its_source_half_is_left_to_libbcc)
 {
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 	struct fake fk;
 	char build[PATH_MAX];
 
 	/* Debian: build holds the generated headers (the -amd64 half),
 	 * source the rest (the -common half); libbcc reads both. */
 	fake_init(&fk, "6.1.0-56-amd64");
-	make_file(fk.modules, "6.1.0-56-amd64/build/include/generated/autoconf.h",
+	make_file(fk.modules,
+		  "6.1.0-56-amd64/build/include/generated/autoconf.h",
 		  "flavour autoconf.h");
 	make_file(fk.modules, "6.1.0-56-amd64/source/include/linux/kconfig.h",
 		  "common kconfig.h");
@@ -358,7 +361,7 @@ TEST(a_debian_modules_build_with_its_source_half_is_left_to_libbcc)
 TEST(a_modules_build_without_generated_headers_is_not_used)
 {
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 	struct fake fk;
 	char want[PATH_MAX];
 
@@ -382,7 +385,7 @@ TEST(a_modules_build_without_generated_headers_is_not_used)
 TEST(a_modules_tree_of_another_release_is_not_used)
 {
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 	struct fake fk;
 	char want[PATH_MAX];
 
@@ -403,7 +406,7 @@ TEST(a_modules_tree_of_another_release_is_not_used)
 TEST(the_kheaders_file_is_used_when_there_is_no_modules_tree)
 {
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 	struct fake fk;
 
 	fake_init(&fk, "6.1.0-56-amd64");
@@ -421,7 +424,7 @@ TEST(the_kheaders_file_is_used_when_there_is_no_modules_tree)
 TEST(a_debian_split_pair_is_merged_into_a_private_tree)
 {
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 	struct fake fk;
 
 	fake_init(&fk, "6.5.0-1-amd64");
@@ -440,7 +443,7 @@ TEST(a_debian_split_pair_is_merged_into_a_private_tree)
 TEST(the_pair_of_the_running_kernel_is_not_mismatched)
 {
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 	struct fake fk;
 
 	fake_init(&fk, "6.1.0-56-amd64");
@@ -456,7 +459,7 @@ TEST(the_pair_of_the_running_kernel_is_not_mismatched)
 TEST(an_explicit_flavour_half_is_merged_with_its_common_half)
 {
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 	struct fake fk;
 	char dir[PATH_MAX];
 
@@ -474,7 +477,7 @@ TEST(an_explicit_flavour_half_is_merged_with_its_common_half)
 TEST(an_explicit_common_half_is_merged_with_its_flavour_half)
 {
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 	struct fake fk;
 	char dir[PATH_MAX];
 
@@ -498,7 +501,7 @@ TEST(an_explicit_common_half_is_merged_with_its_flavour_half)
 TEST(an_explicit_cloud_flavour_is_merged_with_the_common_half)
 {
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 	struct fake fk;
 	char dir[PATH_MAX];
 
@@ -522,7 +525,7 @@ TEST(an_explicit_cloud_flavour_is_merged_with_the_common_half)
 TEST(an_explicit_half_without_its_other_half_is_an_error)
 {
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 	struct fake fk;
 	char dir[PATH_MAX];
 
@@ -541,7 +544,7 @@ TEST(an_explicit_half_without_its_other_half_is_an_error)
 TEST(a_merge_into_a_missing_tmp_dir_is_an_error_naming_tmpdir)
 {
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 	struct fake fk;
 	char tmp[PATH_MAX];
 
@@ -560,7 +563,7 @@ static void check_newest_wins(const char *older, const char *newer,
 			      bool newer_first)
 {
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 	struct fake fk;
 	char want[64];
 
@@ -592,7 +595,7 @@ TEST(the_newest_version_wins_in_version_order)
 TEST(the_running_kernels_version_wins_over_a_newer_one)
 {
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 	struct fake fk;
 
 	fake_init(&fk, "6.1.0-9-amd64");
@@ -609,7 +612,7 @@ TEST(the_running_kernels_version_wins_over_a_newer_one)
 TEST(a_complete_installed_tree_is_used_without_merging)
 {
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 	struct fake fk;
 	char want[PATH_MAX];
 
@@ -631,15 +634,17 @@ TEST(a_complete_installed_tree_is_used_without_merging)
 TEST(nothing_found_is_an_error_that_names_linux_headers)
 {
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 	struct fake fk;
 
 	fake_init(&fk, "6.1.0-56-amd64");
 	/* Only halves that cannot be used: a lone common half, a lone
 	 * flavour half, and an unrelated folder. */
-	make_file(fk.usr_src, "linux-headers-6.1.0-56-common/include/linux/kconfig.h",
+	make_file(fk.usr_src,
+		  "linux-headers-6.1.0-56-common/include/linux/kconfig.h",
 		  "common");
-	make_file(fk.usr_src, "linux-headers-6.1.0-9-amd64/include/generated/autoconf.h",
+	make_file(fk.usr_src,
+		  "linux-headers-6.1.0-9-amd64/include/generated/autoconf.h",
 		  "flavour");
 	make_tree(fk.usr_src, "nvidia-535");
 	CHECK_INT(headers_find(&hdr, &fk.roots, NULL, &err), -1);
@@ -653,7 +658,7 @@ TEST(nothing_found_is_an_error_that_names_linux_headers)
 TEST(a_missing_usr_src_is_the_same_error)
 {
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 	struct fake fk;
 	char none[PATH_MAX];
 
@@ -678,7 +683,7 @@ TEST(release_removes_the_merged_tree_and_nothing_else)
 		"linux-headers-6.1.0-56-common/Makefile",
 	};
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 	struct fake fk;
 	char merged[PATH_MAX];
 
@@ -699,15 +704,18 @@ TEST(release_removes_the_merged_tree_and_nothing_else)
 			check_failures++;
 		}
 	}
-	CHECK_STR(read_back(fk.usr_src, "linux-headers-6.1.0-56-common/include/linux/kconfig.h"),
-		  "common kconfig.h");
+	CHECK_STR(
+		read_back(
+			fk.usr_src,
+			"linux-headers-6.1.0-56-common/include/linux/kconfig.h"),
+		"common kconfig.h");
 	fake_done(&fk);
 }
 
 TEST(apply_sets_or_clears_bcc_kernel_source)
 {
 	struct headers hdr;
-	struct error err = { 0 };
+	struct error err = {0};
 
 	memset(&hdr, 0, sizeof(hdr));
 	fmt_path(hdr.path, sizeof(hdr.path), "/some/tree");

@@ -68,7 +68,8 @@ TEST(every_option_is_stored_in_its_field)
 
 	CHECK_INT(parse(&o, &err, "-f", "my.c", "-p", "1234", "-t",
 			"sched:sched_switch", "-d", "2.5", "-c", "7", "--raw",
-			"--global-pipe", "-K", "/tmp/k", "-v", "-h", "-V", NULL),
+			"--global-pipe", "-K", "/tmp/k", "-v", "-h", "-V",
+			NULL),
 		  0);
 	CHECK_STR(o.file, "my.c");
 	CHECK_INT(o.pid, 1234);
@@ -142,9 +143,10 @@ TEST(pid_range_ends_are_accepted)
 
 TEST(bad_pids_are_usage_errors)
 {
-	static const char *const bad[] = { "0", "-1", "+5", "12abc", "abc",
-					   "", " 5", "4194305",
-					   "99999999999999999999999" };
+	static const char *const bad[] = {
+		"0",	 "-1",	    "+5",
+		"12abc", "abc",	    "",
+		" 5",	 "4194305", "99999999999999999999999"};
 	struct options o;
 	struct error err;
 
@@ -170,9 +172,9 @@ TEST(duration_accepts_fractions)
 
 TEST(bad_durations_are_usage_errors)
 {
-	static const char *const bad[] = { "0", "0.0", "-1", "", "abc", "1s",
-					   "nan", "inf", "1e999",
-					   "31536001", "." };
+	static const char *const bad[] = {"0",	   "0.0",      "-1",  "",
+					  "abc",   "1s",       "nan", "inf",
+					  "1e999", "31536001", "."};
 	struct options o;
 	struct error err;
 
@@ -185,8 +187,8 @@ TEST(bad_durations_are_usage_errors)
 
 TEST(bad_counts_are_usage_errors)
 {
-	static const char *const bad[] = { "0", "-3", "x", "", "3x",
-					   "99999999999999999999999" };
+	static const char *const bad[] = {"0", "-3", "x",
+					  "",  "3x", "99999999999999999999999"};
 	struct options o;
 	struct error err;
 
@@ -211,16 +213,16 @@ TEST(tracepoint_with_an_empty_half_is_a_usage_error)
 	struct options o;
 	struct error err;
 
-	check_usage_error(parse(&o, &err, "-t", ":sys_enter_write", NULL),
-			  &err, "category");
+	check_usage_error(parse(&o, &err, "-t", ":sys_enter_write", NULL), &err,
+			  "category");
 	check_usage_error(parse(&o, &err, "-t", "syscalls:", NULL), &err,
 			  "-t 'syscalls:'");
 }
 
 TEST(tracepoint_names_with_other_characters_are_usage_errors)
 {
-	static const char *const bad[] = { "sys-calls:x", "syscalls:sys enter",
-					   "a:b:c", "a/b:c", "../x:y" };
+	static const char *const bad[] = {"sys-calls:x", "syscalls:sys enter",
+					  "a:b:c", "a/b:c", "../x:y"};
 	struct options o;
 	struct error err;
 

@@ -11,11 +11,15 @@
 
 /* What bpf_trace_printk("BPF triggered from PID %d.\n") gives: the line,
  * then the blank line its "\n" leaves. */
-#define BASH_LINE "            bash-1234    [001] d..31 12345.678901: bpf_trace_printk: BPF triggered from PID 1234."
-#define BASH_ROW "12345.678901       bash             1234    1   BPF triggered from PID 1234.\n"
-#define WEB_LINE "     Web Content-4321    [012] ...1.    77.500001: bpf_trace_printk: hi  "
+#define BASH_LINE \
+	"            bash-1234    [001] d..31 12345.678901: bpf_trace_printk: BPF triggered from PID 1234."
+#define BASH_ROW \
+	"12345.678901       bash             1234    1   BPF triggered from PID 1234.\n"
+#define WEB_LINE \
+	"     Web Content-4321    [012] ...1.    77.500001: bpf_trace_printk: hi  "
 #define WEB_ROW "77.500001          Web Content      4321    12  hi\n"
-#define OWN_LINE "       bcc-hello-4242    [000] d..31 12345.700000: bpf_trace_printk: BPF triggered from PID 4242."
+#define OWN_LINE \
+	"       bcc-hello-4242    [000] d..31 12345.700000: bpf_trace_printk: BPF triggered from PID 4242."
 
 struct sink {
 	char *text;
@@ -107,9 +111,9 @@ TEST(a_continuation_line_is_printed_in_the_message_column)
 	sink_open(&s, false, 0);
 	CHECK_INT(feed(&s, BASH_LINE), 0);
 	CHECK_INT(feed(&s, "second line"), 0);
-	CHECK_STR(sink_text(&s),
-		  HEADER BASH_ROW
-		  "                                                second line\n");
+	CHECK_STR(
+		sink_text(&s), HEADER BASH_ROW
+		"                                                second line\n");
 	CHECK_INT(s.o.events, 1);
 	sink_close(&s);
 }
@@ -126,9 +130,9 @@ TEST(own_events_and_their_continuations_are_hidden_and_counted)
 	CHECK_INT(feed(&s, "continued by bash"), 0);
 	CHECK_INT(feed(&s, OWN_LINE), 0);
 	CHECK_INT(feed(&s, "continued by us again"), 0);
-	CHECK_STR(sink_text(&s),
-		  HEADER BASH_ROW
-		  "                                                continued by bash\n");
+	CHECK_STR(
+		sink_text(&s), HEADER BASH_ROW
+		"                                                continued by bash\n");
 	CHECK_INT(s.o.own, 2);
 	CHECK_INT(s.o.events, 1);
 	sink_close(&s);

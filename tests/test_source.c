@@ -46,11 +46,12 @@ static void check_contains(const char *text, const char *want, int line)
 static void check_refused(const char *path, const char *why, int line)
 {
 	struct source src;
-	struct error err = { 0 };
+	struct error err = {0};
 	int ret = source_read(&src, path, &err);
 
 	if (ret != -1 || err.exit_code != EXIT_FAIL) {
-		fprintf(stderr, "%s:%d: %s: %s: expected -1 and exit code %d, got %d and %d\n",
+		fprintf(stderr,
+			"%s:%d: %s: %s: expected -1 and exit code %d, got %d and %d\n",
 			__FILE__, line, check_current, path, EXIT_FAIL, ret,
 			err.exit_code);
 		check_failures++;
@@ -72,7 +73,7 @@ TEST(a_c_file_is_read_whole)
 		"int hello(void *ctx)\r\n{\n\tbpf_trace_printk(\"caf\xc3\xa9\\n\");\f\v\n\treturn 0;\n}\n";
 	char path[PATH_MAX];
 	struct source src;
-	struct error err = { 0 };
+	struct error err = {0};
 
 	snprintf(path, sizeof(path), "%s", in_dir("hello.c"));
 	write_bytes(path, text, sizeof(text) - 1);
@@ -89,7 +90,7 @@ TEST(a_file_without_a_final_newline_is_read)
 {
 	char path[PATH_MAX];
 	struct source src;
-	struct error err = { 0 };
+	struct error err = {0};
 
 	snprintf(path, sizeof(path), "%s", in_dir("short.c"));
 	write_bytes(path, "int x;", 6);
@@ -159,7 +160,7 @@ TEST(a_file_of_exactly_the_size_limit_is_read)
 {
 	char path[PATH_MAX];
 	struct source src;
-	struct error err = { 0 };
+	struct error err = {0};
 	char *text = malloc(SOURCE_MAX_BYTES);
 
 	CHECK(text != NULL);
@@ -181,7 +182,8 @@ TEST(a_file_of_exactly_the_size_limit_is_read)
 
 TEST(a_binary_file_is_refused_with_the_line_of_its_first_bad_byte)
 {
-	static const char data[] = "int x;\nint y;\n\x7f" "ELF\0\x02\x01";
+	static const char data[] = "int x;\nint y;\n\x7f"
+				   "ELF\0\x02\x01";
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s", in_dir("prog.o"));
@@ -218,7 +220,7 @@ TEST(a_symlink_to_a_c_file_is_read)
 {
 	char target[PATH_MAX], link[PATH_MAX];
 	struct source src;
-	struct error err = { 0 };
+	struct error err = {0};
 
 	snprintf(target, sizeof(target), "%s", in_dir("real.c"));
 	snprintf(link, sizeof(link), "%s", in_dir("link.c"));
@@ -235,10 +237,11 @@ TEST(a_symlink_to_a_c_file_is_read)
 TEST(the_embedded_program_is_the_hello_lesson)
 {
 	struct source src;
-	struct error err = { 0 };
+	struct error err = {0};
 
 	CHECK_INT(source_embedded(&src, &err), 0);
-	CHECK(src.text && strstr(src.text, "BPF triggered from PID %d.") != NULL);
+	CHECK(src.text &&
+	      strstr(src.text, "BPF triggered from PID %d.") != NULL);
 	CHECK(src.text && strstr(src.text, "int hello(") != NULL);
 	CHECK_INT(src.len, src.text ? strlen(src.text) : 0);
 	CHECK(src.len > 100);

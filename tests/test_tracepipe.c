@@ -20,9 +20,10 @@ TEST(a_padded_bpf_trace_printk_line_is_split_into_its_fields)
 {
 	struct trace_line tl;
 
-	CHECK_INT(parse("            bash-1234    [001] d..31 12345.678901: bpf_trace_printk: BPF triggered from PID 1234.",
-			&tl),
-		  0);
+	CHECK_INT(
+		parse("            bash-1234    [001] d..31 12345.678901: bpf_trace_printk: BPF triggered from PID 1234.",
+		      &tl),
+		0);
 	CHECK_SPAN(tl.comm, tl.comm_len, "bash");
 	CHECK_INT(tl.pid, 1234);
 	CHECK_INT(tl.cpu, 1);
@@ -36,9 +37,10 @@ TEST(a_comm_with_spaces_is_kept_whole)
 {
 	struct trace_line tl;
 
-	CHECK_INT(parse("     Web Content-4321    [000] ...1.    77.500001: bpf_trace_printk: hi",
-			&tl),
-		  0);
+	CHECK_INT(
+		parse("     Web Content-4321    [000] ...1.    77.500001: bpf_trace_printk: hi",
+		      &tl),
+		0);
 	CHECK_SPAN(tl.comm, tl.comm_len, "Web Content");
 	CHECK_INT(tl.pid, 4321);
 	CHECK_INT(tl.cpu, 0);
@@ -50,16 +52,18 @@ TEST(a_comm_with_dashes_and_digits_ends_at_the_last_dash)
 {
 	struct trace_line tl;
 
-	CHECK_INT(parse(" systemd-journal-1-42     [003] d..2.  5.000001: bpf_trace_printk: x",
-			&tl),
-		  0);
+	CHECK_INT(
+		parse(" systemd-journal-1-42     [003] d..2.  5.000001: bpf_trace_printk: x",
+		      &tl),
+		0);
 	CHECK_SPAN(tl.comm, tl.comm_len, "systemd-journal-1");
 	CHECK_INT(tl.pid, 42);
 	CHECK_INT(tl.cpu, 3);
 
-	CHECK_INT(parse(" kworker/u16:2-5678    [002] ..s1. 100.000001: bpf_trace_printk: y",
-			&tl),
-		  0);
+	CHECK_INT(
+		parse(" kworker/u16:2-5678    [002] ..s1. 100.000001: bpf_trace_printk: y",
+		      &tl),
+		0);
 	CHECK_SPAN(tl.comm, tl.comm_len, "kworker/u16:2");
 	CHECK_INT(tl.pid, 5678);
 }
@@ -68,9 +72,10 @@ TEST(an_unknown_comm_is_parsed)
 {
 	struct trace_line tl;
 
-	CHECK_INT(parse("           <...>-98765   [015] d..31  1.000000: bpf_trace_printk: z",
-			&tl),
-		  0);
+	CHECK_INT(
+		parse("           <...>-98765   [015] d..31  1.000000: bpf_trace_printk: z",
+		      &tl),
+		0);
 	CHECK_SPAN(tl.comm, tl.comm_len, "<...>");
 	CHECK_INT(tl.pid, 98765);
 	CHECK_INT(tl.cpu, 15);
@@ -80,9 +85,10 @@ TEST(the_tgid_column_is_skipped)
 {
 	struct trace_line tl;
 
-	CHECK_INT(parse("   gnome-shell-2201    ( 2200) [001] d..3.  5.000001: bpf_trace_printk: from a thread",
-			&tl),
-		  0);
+	CHECK_INT(
+		parse("   gnome-shell-2201    ( 2200) [001] d..3.  5.000001: bpf_trace_printk: from a thread",
+		      &tl),
+		0);
 	CHECK_SPAN(tl.comm, tl.comm_len, "gnome-shell");
 	CHECK_INT(tl.pid, 2201);
 	CHECK_INT(tl.cpu, 1);
@@ -90,9 +96,10 @@ TEST(the_tgid_column_is_skipped)
 	CHECK_SPAN(tl.msg, tl.msg_len, "from a thread");
 
 	/* The kernel prints dashes when it does not know the tgid. */
-	CHECK_INT(parse("          <idle>-0       (-------) [002] dNh2.  9.1: bpf_trace_printk: idle",
-			&tl),
-		  0);
+	CHECK_INT(
+		parse("          <idle>-0       (-------) [002] dNh2.  9.1: bpf_trace_printk: idle",
+		      &tl),
+		0);
 	CHECK_SPAN(tl.comm, tl.comm_len, "<idle>");
 	CHECK_INT(tl.pid, 0);
 	CHECK_INT(tl.cpu, 2);
@@ -103,9 +110,10 @@ TEST(an_old_kernel_event_column_and_a_message_with_colons_parse)
 {
 	struct trace_line tl;
 
-	CHECK_INT(parse("            bash-1234  [001] ....  12.5: 0: a: b [7] c-8 [9]",
-			&tl),
-		  0);
+	CHECK_INT(
+		parse("            bash-1234  [001] ....  12.5: 0: a: b [7] c-8 [9]",
+		      &tl),
+		0);
 	CHECK_SPAN(tl.event, tl.event_len, "0");
 	CHECK_SPAN(tl.msg, tl.msg_len, "a: b [7] c-8 [9]");
 	CHECK_INT(tl.cpu, 1);
@@ -123,7 +131,8 @@ TEST(an_empty_message_is_a_trace_line)
 
 TEST(only_len_bytes_are_parsed)
 {
-	const char buf[] = "bash-77 [004] .... 3.25: bpf_trace_printk: hello\nnext-1 [000]";
+	const char buf[] =
+		"bash-77 [004] .... 3.25: bpf_trace_printk: hello\nnext-1 [000]";
 	struct trace_line tl;
 
 	CHECK_INT(trace_line_parse(buf, strchr(buf, '\n') - buf, &tl), 0);
@@ -193,10 +202,19 @@ TEST(instance_owner_is_read_back_from_the_name)
 TEST(names_that_are_not_our_instances_have_no_owner)
 {
 	static const char *const bad[] = {
-		"bcc-hello-", "bcc-hello-0", "bcc-hello-12a", "bcc-hello--5",
-		"bcc-hello-+5", "bcc-hello- 5", "bcc-hello-1234567890",
-		"bcc-hello", "other-12", "xbcc-hello-12", "BCC-HELLO-12",
-		"bcc-hello-12/x", "",
+		"bcc-hello-",
+		"bcc-hello-0",
+		"bcc-hello-12a",
+		"bcc-hello--5",
+		"bcc-hello-+5",
+		"bcc-hello- 5",
+		"bcc-hello-1234567890",
+		"bcc-hello",
+		"other-12",
+		"xbcc-hello-12",
+		"BCC-HELLO-12",
+		"bcc-hello-12/x",
+		"",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -244,14 +262,14 @@ static void remove_fake_proc(const char *root, const int *pids, size_t n)
 
 TEST(an_owner_is_gone_unless_a_live_bcc_hello_has_its_pid)
 {
-	static const int pids[] = { 100, 200, 300, 400 };
+	static const int pids[] = {100, 200, 300, 400};
 	char root[] = "/tmp/test_tracepipe_proc_XXXXXX";
 
 	CHECK(mkdtemp(root) != NULL);
 	fake_proc_entry(root, 100, "bcc-hello\n");
 	fake_proc_entry(root, 200, "bash\n");
-	fake_proc_entry(root, 300, "");      /* an empty comm */
-	fake_proc_entry(root, 400, NULL);    /* a folder without comm */
+	fake_proc_entry(root, 300, "");	  /* an empty comm */
+	fake_proc_entry(root, 400, NULL); /* a folder without comm */
 
 	CHECK(!tracepipe_owner_gone(root, 100));
 	CHECK(tracepipe_owner_gone(root, 200));
@@ -263,7 +281,7 @@ TEST(an_owner_is_gone_unless_a_live_bcc_hello_has_its_pid)
 
 TEST(a_comm_that_only_starts_like_bcc_hello_is_another_program)
 {
-	static const int pids[] = { 10, 11 };
+	static const int pids[] = {10, 11};
 	char root[] = "/tmp/test_tracepipe_proc_XXXXXX";
 
 	CHECK(mkdtemp(root) != NULL);
@@ -281,30 +299,32 @@ TEST(this_test_program_is_not_a_bcc_hello_owner_in_the_real_proc)
 }
 
 /* per_cpu/cpuN/stats as the kernel writes it. */
-#define STATS(overrun, commit, dropped, read)                   \
-	"entries: 12\n"                                         \
-	"overrun: " overrun "\n"                                \
-	"commit overrun: " commit "\n"                          \
-	"bytes: 4096\n"                                         \
-	"oldest event ts:  1234.567890\n"                       \
-	"now ts:  1240.000001\n"                                \
-	"dropped events: " dropped "\n"                         \
+#define STATS(overrun, commit, dropped, read) \
+	"entries: 12\n"                       \
+	"overrun: " overrun "\n"              \
+	"commit overrun: " commit "\n"        \
+	"bytes: 4096\n"                       \
+	"oldest event ts:  1234.567890\n"     \
+	"now ts:  1240.000001\n"              \
+	"dropped events: " dropped "\n"       \
 	"read events: " read "\n"
 
 TEST(lost_events_sum_overruns_and_drops_but_not_reads)
 {
 	CHECK_INT(tracepipe_stats_lost(STATS("5", "2", "3", "100")), 10);
 	CHECK_INT(tracepipe_stats_lost(STATS("0", "0", "0", "77")), 0);
-	CHECK_INT(tracepipe_stats_lost(STATS("4000000000", "0", "4000000000", "0")),
+	CHECK_INT(tracepipe_stats_lost(
+			  STATS("4000000000", "0", "4000000000", "0")),
 		  8000000000ULL);
 	CHECK_INT(tracepipe_stats_lost(""), 0);
 }
 
 TEST(lost_events_of_several_cpus_add_up)
 {
-	CHECK_INT(tracepipe_stats_lost("\n" STATS("1", "0", "0", "5")
-				       "\n" STATS("0", "20", "300", "5")),
-		  321);
+	CHECK_INT(
+		tracepipe_stats_lost("\n" STATS("1", "0", "0", "5") "\n" STATS(
+			"0", "20", "300", "5")),
+		321);
 }
 
 static void write_file(const char *path, const char *text)
@@ -393,7 +413,7 @@ static struct tracepipe *pipe_reader(int fds[2])
 
 TEST(read_splits_lines_and_keeps_a_partial_one_for_later)
 {
-	struct collected c = { "", 0, 0 };
+	struct collected c = {"", 0, 0};
 	struct tracepipe *tp;
 	int fds[2];
 
@@ -417,7 +437,7 @@ TEST(read_splits_lines_and_keeps_a_partial_one_for_later)
 
 TEST(read_stops_handing_lines_when_the_consumer_says_so)
 {
-	struct collected c = { "", 0, 2 };
+	struct collected c = {"", 0, 2};
 	struct tracepipe *tp;
 	int fds[2];
 
@@ -435,7 +455,7 @@ TEST(read_stops_handing_lines_when_the_consumer_says_so)
 
 TEST(read_reports_an_error_on_a_bad_descriptor)
 {
-	struct collected c = { "", 0, 0 };
+	struct collected c = {"", 0, 0};
 	struct tracepipe *tp = calloc(1, sizeof(*tp));
 
 	CHECK(tp != NULL);
