@@ -223,6 +223,20 @@ int main(int argc, char **argv)
 			"bcc-hello: warning: %s does not use PID_FILTER, so -p %d filters nothing\n",
 			src.name, opts.pid);
 
+	/* The pipe is opened before compiling: a busy or missing pipe is
+	 * reported before the slow part, and the instance exists before the
+	 * attach, so no event of the program is missed. */
+	tp = malloc(sizeof(*tp));
+	if (!tp) {
+		error_set(&err, "out of memory");
+		goto done;
+	}
+	if (tracepipe_open(tp, &tfs, opts.global_pipe, &err)) {
+		free(tp);
+		tp = NULL;
+		goto done;
+	}
+
 	/* 1. compile */
 	copts = (struct compile_opts){.pid_filter = opts.pid,
 				      .verbose = opts.verbose};
@@ -243,19 +257,6 @@ int main(int argc, char **argv)
 	narrate(&opts,
 		"[2/5] load: %s(), %zu instructions, accepted by the verifier in %.3f s",
 		ld.name, ld.insns, now_seconds() - t0);
-
-	/* 4 before 3: the instance exists before the attach, so no event
-	 * of the program is missed. */
-	tp = malloc(sizeof(*tp));
-	if (!tp) {
-		error_set(&err, "out of memory");
-		goto done;
-	}
-	if (tracepipe_open(tp, &tfs, opts.global_pipe, &err)) {
-		free(tp);
-		tp = NULL;
-		goto done;
-	}
 
 	/* 3. attach */
 	t0 = now_seconds();

@@ -247,9 +247,14 @@ static int open_pipe(struct tracepipe *tp, struct error *err)
 
 	path_fmt(p, sizeof(p), "%s/trace_pipe", tp->dir);
 	tp->fd = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (tp->fd < 0)
-		return error_set(err, "cannot open %s: %s", p, strerror(errno));
-	return 0;
+	if (tp->fd >= 0)
+		return 0;
+	if (errno == EBUSY)
+		return error_set(
+			err,
+			"%s is busy: another program reads it (the kernel allows one reader); stop that reader, or drop --global-pipe to read a private instance",
+			p);
+	return error_set(err, "cannot open %s: %s", p, strerror(errno));
 }
 
 int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs, bool global,

@@ -66,11 +66,13 @@ start_writer() {
 }
 
 # start_hello NAME ARGS...: run bcc-hello in the background with stdout in
-# $T/NAME.out and stderr in $T/NAME.err; its PID is in $HELLO_PID.
+# $T/NAME.out and stderr in $T/NAME.err; its PID is in $HELLO_PID. Takes a
+# snapshot first, for left_behind.
 start_hello() {
 	local name="$1"
 	shift
-	"$BCC_HELLO" "$@" >"$T/$name.out" 2>"$T/$name.err" &
+	snapshot
+	"$BCC_HELLO" "$@" </dev/null >"$T/$name.out" 2>"$T/$name.err" &
 	HELLO_PID=$!
 	BG_PIDS+=($HELLO_PID)
 }
@@ -100,16 +102,49 @@ wait_exit() {
 	return 1
 }
 
-tracefs_dir() {
-	local d
-	for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do
-		[ -d "$d/instances" ] && { echo "$d"; return; }
-	done
-	echo /sys/kernel/tracing
+# in_tracefs 'SHELL COMMAND': run it with tracefs mounted at $TFS, in a
+# private mount namespace, whether or not it is mounted here. Tests never
+# mount or unmount tracefs in this machine's own namespace.
+in_tracefs() {
+	unshare -m sh -c 'mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+		TFS=/sys/kernel/tracing; '"$1"
+}
+# The same, in the background, with the command's own PID in $!.
+bg_in_tracefs() {
+	(exec unshare -m sh -c 'mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+		TFS=/sys/kernel/tracing; '"$1") &
+	BG_PIDS+=($!)
 }
 
-# Instances of bcc-hello in tracefs (none when tracefs is not mounted).
-instances() { ls "$(tracefs_dir)/instances" 2>/dev/null | grep '^bcc-hello-' || true; }
+# Instances of bcc-hello, seen through a private mount of tracefs, so the
+# check works whether or not tracefs is mounted on this machine.
+instances() { in_tracefs 'ls $TFS/instances' 2>/dev/null | grep '^bcc-hello-' || true; }
+tracefs_mounts() { grep -c ' tracefs ' /proc/self/mounts || true; }
 
-# BPF programs named like our entry points that the kernel still holds.
-our_programs() { bpftool prog show 2>/dev/null | grep -Ec ' name (hello|handle_tp) ' || true; }
+# IDs of programs named like our entry points, and those attached by a
+# process other than PID (bpftool perf: "pid P  fd F: prog_id I ...").
+prog_ids() { bpftool prog show 2>/dev/null | awk '/ name (hello|handle_tp) / { sub(":", "", $1); print $1 }' | sort; }
+held_by_others() {
+	bpftool perf 2>/dev/null | awk -v me="$1" '$2 != me { for (i = 1; i < NF; i++) if ($i == "prog_id") print $(i + 1) }' | sort -u
+}
+
+# snapshot, then left_behind PID: what run PID left ("" when nothing):
+# programs loaded since the snapshot that nobody else holds (the kernel
+# frees a closed program a moment later, so they get 2 s to go), its
+# instance, a tracefs mount. Others may run BPF tools meanwhile.
+snapshot() {
+	prog_ids >"$T/progs.before"
+	MOUNTS_BEFORE=$(tracefs_mounts)
+}
+left_behind() {
+	local pid="$1" i progs
+	for ((i = 0; i < 40; i++)); do
+		progs=$(comm -23 <(prog_ids) "$T/progs.before" | comm -23 - <(held_by_others "$pid") | tr '\n' ' ')
+		[ -z "$progs" ] && break
+		sleep 0.05
+	done
+	[ -n "$progs" ] && echo "programs $progs"
+	instances | grep -x "bcc-hello-$pid"
+	[ "$(tracefs_mounts)" -gt "$MOUNTS_BEFORE" ] && echo "a tracefs mount ($(tracefs_mounts), before: $MOUNTS_BEFORE)"
+	true
+}

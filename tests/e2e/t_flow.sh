@@ -49,15 +49,18 @@ expect "exit 0" "exit $rc: $(cat "$T/dur.err")" [ "$rc" = 0 ] &&
 		awk -v s="$secs" 'BEGIN { exit !(s >= 1 && s < 15) }' && ok
 
 case_ "SIGINT detaches, removes the instance and exits 0"
-before=$(our_programs)
 start_hello sigint -p "$W"
-wait_for "$T/sigint.out" "PID $W\." 60
-kill -INT "$HELLO_PID"
-wait_exit "$HELLO_PID" 20
-expect "exit 0" "exit $RC: $(cat "$T/sigint.err")" [ "$RC" = 0 ] &&
-	expect "no bcc-hello instance left" "$(instances)" [ -z "$(instances)" ] &&
-	expect "no hello program left in the kernel" "$(our_programs) (before: $before)" \
-		[ "$(our_programs)" = 0 ] && ok
+if wait_for "$T/sigint.out" "PID $W\." 60; then
+	attached=$(held_by_others 0 | wc -l)
+	kill -INT "$HELLO_PID"
+	wait_exit "$HELLO_PID" 20
+	left=$(left_behind "$HELLO_PID")
+	expect "a program attached while it ran" "$attached attached" [ "$attached" -gt 0 ] &&
+		expect "exit 0" "exit $RC: $(cat "$T/sigint.err")" [ "$RC" = 0 ] &&
+		expect "nothing left behind" "$left" [ -z "$left" ] && ok
+else
+	fail "expected PID $W's events before SIGINT, got: $(cat "$T/sigint.err")"
+fi
 
 case_ "--raw prints the kernel's lines unchanged"
 start_hello raw --raw -p "$W" -c 2
