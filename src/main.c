@@ -179,7 +179,7 @@ int main(int argc, char **argv)
 	sigset_t stop_set;
 	const char *explicit_dir;
 	double t0;
-	int ret = -1, stale;
+	int ret = -1, stale, loaded;
 
 	setup_signals(&stop_set);
 	if (options_parse(&opts, argc, argv, &err))
@@ -252,7 +252,11 @@ int main(int argc, char **argv)
 
 	/* 2. load */
 	t0 = now_seconds();
-	if (load_program(&ld, &prog, &src, &err))
+	tracepipe_before_load(tp, &tfs,
+			      strstr(src.text, "bpf_trace_printk") != NULL);
+	loaded = load_program(&ld, &prog, &src, &err);
+	tracepipe_after_load(tp, &tfs, loaded == 0);
+	if (loaded)
 		goto done;
 	narrate(&opts,
 		"[2/5] load: %s(), %zu instructions, accepted by the verifier in %.3f s",
@@ -268,7 +272,7 @@ int main(int argc, char **argv)
 
 	/* 4. read */
 	narrate(&opts, "[4/5] read: %s/trace_pipe; Ctrl-C to stop", tp->dir);
-	output_init(&out, stdout, opts.raw, getpid(), opts.count);
+	output_init(&out, stdout, opts.raw, getpid(), opts.pid, opts.count);
 	if (!opts.raw) {
 		fprintf(stdout, "%-18s %-16s %-7s %-3s %s\n", "TIME(s)", "COMM",
 			"PID", "CPU", "MESSAGE");
@@ -289,6 +293,10 @@ summary:
 	if (out.own)
 		fprintf(stderr, " (%lu of bcc-hello's own writes hidden)",
 			out.own);
+	if (out.others)
+		fprintf(stderr,
+			" (%lu lines of other processes, printed by other BPF programs, hidden)",
+			out.others);
 	fputc('\n', stderr);
 stopped:
 	ret = 0;

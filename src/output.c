@@ -5,13 +5,14 @@
 #include <errno.h>
 #include <string.h>
 
-void output_init(struct output *o, FILE *out, bool raw, pid_t self,
+void output_init(struct output *o, FILE *out, bool raw, pid_t self, pid_t only,
 		 unsigned long limit)
 {
 	memset(o, 0, sizeof(*o));
 	o->out = out;
 	o->raw = raw;
 	o->self = self;
+	o->only = only;
 	o->limit = limit;
 }
 
@@ -22,6 +23,42 @@ static void header(struct output *o)
 	fprintf(o->out, "%-18s %-16s %-7s %-3s %s\n", "TIME(s)", "COMM", "PID",
 		"CPU", "MESSAGE");
 	o->header_done = true;
+}
+
+/* The process (thread group) of a thread, from /proc; 0 if it is gone. */
+static pid_t tgid_of(struct output *o, pid_t tid)
+{
+	char path[64], line[128];
+	pid_t tgid = 0;
+	FILE *f;
+
+	if (tid == o->last_tid)
+		return o->last_tgid;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	f = fopen(path, "re");
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "Tgid: %d", &tgid) == 1)
+				break;
+		fclose(f);
+	}
+	o->last_tid = tid;
+	o->last_tgid = tgid;
+	return tgid;
+}
+
+/* Is this line one to hide: our own, or another process's under -p? */
+static bool hidden(struct output *o, pid_t pid)
+{
+	if (pid == o->self) {
+		o->own++;
+		return true;
+	}
+	if (o->only && pid != o->only && tgid_of(o, pid) != o->only) {
+		o->others++;
+		return true;
+	}
+	return false;
 }
 
 int output_line(const char *line, size_t len, void *ctx)
@@ -43,11 +80,9 @@ int output_line(const char *line, size_t len, void *ctx)
 				"", "", (int)len, line);
 		return 0;
 	}
-	o->in_own = tl.pid == o->self;
-	if (o->in_own) {
-		o->own++;
+	o->in_own = hidden(o, tl.pid);
+	if (o->in_own)
 		return 0;
-	}
 	header(o);
 	if (o->raw) {
 		fprintf(o->out, "%.*s\n", (int)len, line);

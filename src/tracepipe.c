@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -267,6 +268,8 @@ int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs, bool global,
 	tp->len = 0;
 	tp->instance = false;
 	tp->lost_base = 0;
+	tp->top_was_off = false;
+	tp->top_lock = -1;
 	if (global) {
 		path_fmt(tp->dir, sizeof(tp->dir), "%s", tfs->path);
 		if (tracefs_read(tp->dir, "tracing_on", v, sizeof(v)) > 0 &&
@@ -309,6 +312,47 @@ int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs, bool global,
 fail:
 	tracepipe_release(tp);
 	return -1;
+}
+
+#define TOP_PRINTK_ENABLE "events/bpf_trace/bpf_trace_printk/enable"
+
+void tracepipe_before_load(struct tracepipe *tp, const struct tracefs *tfs,
+			   bool uses_printk)
+{
+	char p[PATH_MAX], v[16];
+
+	tp->top_was_off = false;
+	tp->top_lock = -1;
+	tp->uses_printk = uses_printk;
+	if (!tp->instance || !uses_printk ||
+	    !path_fmt(p, sizeof(p), "%s/%s", tfs->path, TOP_PRINTK_ENABLE))
+		return;
+	tp->top_lock = open(p, O_RDONLY | O_CLOEXEC);
+	if (tp->top_lock >= 0)
+		flock(tp->top_lock, LOCK_EX);
+	tp->top_was_off =
+		tracefs_read(tfs->path, TOP_PRINTK_ENABLE, v, sizeof(v)) > 0 &&
+		v[0] == '0';
+}
+
+void tracepipe_after_load(struct tracepipe *tp, const struct tracefs *tfs,
+			  bool loaded)
+{
+	char v[16];
+
+	/* Wait for the kernel's deferred enabling, then undo it. */
+	for (int ms = 0; tp->top_was_off && loaded && ms < 200; ms++) {
+		if (tracefs_read(tfs->path, TOP_PRINTK_ENABLE, v, sizeof(v)) >
+			    0 &&
+		    v[0] == '1')
+			break;
+		usleep(1000);
+	}
+	if (tp->top_was_off)
+		tracefs_write(tfs->path, TOP_PRINTK_ENABLE, "0");
+	if (tp->top_lock >= 0)
+		close(tp->top_lock); /* releases the lock */
+	tp->top_lock = -1;
 }
 
 long tracepipe_read(struct tracepipe *tp, tracepipe_line_fn on_line, void *ctx)

@@ -23,6 +23,9 @@ struct tracepipe {
 	bool instance;	    /* dir is our instance: removed on release */
 	int fd;		    /* trace_pipe, non-blocking (owned) */
 	unsigned long long lost_base; /* the kernel's lost count at open */
+	bool top_was_off; /* top-level buffer did not record bpf_trace_printk */
+	int top_lock;	  /* held from before to after the load, -1 = none */
+	bool uses_printk; /* the program calls bpf_trace_printk */
 	char buf[1 << 16]; /* bytes read but not yet split into lines */
 	size_t len;
 };
@@ -63,6 +66,19 @@ int tracepipe_remove_stale(const struct tracefs *tfs);
 /* Create and open the private instance (or the global pipe). */
 int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs, bool global,
 		   struct error *err);
+/* Around loading the program. The kernel turns the bpf_trace_printk event
+ * on in the top-level buffer when a program that uses it loads. Reading a
+ * private instance, we turn it off again if it was off before, so that
+ * readers of the shared trace_pipe do not receive our lines. Concurrent
+ * bcc-hello runs take turns (flock on the event's enable file), so none
+ * mistakes another's load for a reader that wants the event on. Since
+ * Linux 6.14 the kernel turns it on from a workqueue, shortly after the
+ * load returns: we wait (at most 200 ms) to see it on before turning it
+ * off. */
+void tracepipe_before_load(struct tracepipe *tp, const struct tracefs *tfs,
+			   bool uses_printk);
+void tracepipe_after_load(struct tracepipe *tp, const struct tracefs *tfs,
+			  bool loaded);
 /* Read what is available (non-blocking). Calls on_line for each complete
  * line; returns bytes read, 0 if nothing was ready, -1 on error (errno). */
 typedef int (*tracepipe_line_fn)(const char *line, size_t len, void *ctx);

@@ -3,6 +3,9 @@
 #include "check.h"
 #include "output.h"
 
+#include <pthread.h>
+#include <unistd.h>
+
 #include <stdlib.h>
 
 #define SELF 4242
@@ -34,7 +37,7 @@ static void sink_open(struct sink *s, bool raw, unsigned long limit)
 	s->size = 0;
 	s->f = open_memstream(&s->text, &s->size);
 	CHECK(s->f != NULL);
-	output_init(&s->o, s->f, raw, SELF, limit);
+	output_init(&s->o, s->f, raw, SELF, 0, limit);
 }
 
 static int feed(struct sink *s, const char *line)
@@ -138,6 +141,71 @@ TEST(own_events_and_their_continuations_are_hidden_and_counted)
 	sink_close(&s);
 }
 
+struct live_thread {
+	pid_t tid;
+	int ready[2]; /* the thread says it has its ID */
+	int hold[2];  /* and lives until hold[1] is closed */
+};
+
+static void *thread_tid(void *arg)
+{
+	struct live_thread *lt = arg;
+	char c;
+
+	lt->tid = gettid();
+	if (write(lt->ready[1], "x", 1) != 1 || read(lt->hold[0], &c, 1) < 0)
+		return NULL;
+	return NULL;
+}
+
+TEST(with_a_pid_only_that_process_and_its_threads_are_shown)
+{
+	pid_t me = getpid(), tid;
+	struct live_thread lt = {0};
+	char line[256], c;
+	struct sink s;
+	pthread_t t;
+
+	/* A real second thread of this process, alive while its line is
+	 * checked: the line carries its thread ID, which /proc says belongs
+	 * to this process. */
+	CHECK_INT(pipe(lt.ready), 0);
+	CHECK_INT(pipe(lt.hold), 0);
+	CHECK_INT(pthread_create(&t, NULL, thread_tid, &lt), 0);
+	CHECK_INT(read(lt.ready[0], &c, 1), 1);
+	tid = lt.tid;
+	CHECK(tid != me && tid > 0);
+
+	s.text = NULL;
+	s.size = 0;
+	s.f = open_memstream(&s.text, &s.size);
+	output_init(&s.o, s.f, false, SELF, me, 0);
+	snprintf(line, sizeof(line),
+		 "  test-%d [001] ...21   10.000001: bpf_trace_printk: main",
+		 (int)me);
+	feed(&s, line);
+	snprintf(
+		line, sizeof(line),
+		"  other-4194303 [001] ...21   10.000002: bpf_trace_printk: other");
+	feed(&s, line);
+	snprintf(
+		line, sizeof(line),
+		"  thread-%d [000] ...21   10.000003: bpf_trace_printk: thread",
+		(int)tid);
+	feed(&s, line);
+	CHECK_INT(s.o.events, 2);
+	CHECK_INT(s.o.others, 1);
+	CHECK(strstr(sink_text(&s), "main\n") != NULL);
+	CHECK(strstr(sink_text(&s), "thread\n") != NULL);
+	CHECK(strstr(sink_text(&s), "other") == NULL);
+	sink_close(&s);
+	close(lt.hold[1]);
+	pthread_join(t, NULL);
+	close(lt.hold[0]);
+	close(lt.ready[0]);
+	close(lt.ready[1]);
+}
+
 TEST(raw_output_keeps_the_kernel_lines_unchanged)
 {
 	struct sink s;
@@ -212,6 +280,7 @@ int main(void)
 	RUN(the_blank_line_of_a_trailing_newline_is_dropped);
 	RUN(a_continuation_line_is_printed_in_the_message_column);
 	RUN(own_events_and_their_continuations_are_hidden_and_counted);
+	RUN(with_a_pid_only_that_process_and_its_threads_are_shown);
 	RUN(raw_output_keeps_the_kernel_lines_unchanged);
 	RUN(raw_output_hides_own_events_too);
 	RUN(the_limit_stops_after_that_many_events);

@@ -70,6 +70,33 @@ expect "a reader of trace_pipe during the run" "none: $(cat "$T/thief.err")" [ -
 	expect "'10 events' in the summary" "$(tail -1 "$T/beside.err")" \
 		grep -q '^bcc-hello: 10 events' "$T/beside.err" && ok
 
+case_ "the reader of the shared trace_pipe receives none of its lines"
+# The kernel turns bpf_trace_printk on in the top-level buffer when a
+# program using it loads; bcc-hello turns it off again if it was off.
+top=$(in_tracefs 'cat $TFS/events/bpf_trace/bpf_trace_printk/enable')
+theirs=$(grep -c "BPF triggered from PID $W\.\$" "$T/thief.out")
+if [ "$top" != 0 ]; then
+	expect "bpf_trace_printk on in the top-level buffer, as someone else set" "'$top'" [ "$top" = 1 ] && ok
+else
+	expect "no line of $W in the shared pipe (event off there: '$top')" "$theirs lines" [ "$theirs" = 0 ] && ok
+fi
+
+case_ "two runs with different -p each print only their own writer's lines"
+start_writer
+W2=$!
+start_hello one -p "$W" -d 3
+ONE=$HELLO_PID
+start_hello two -p "$W2" -d 3
+wait_exit "$ONE" 60
+wait_exit "$HELLO_PID" 60
+stray1=$(grep -v '^TIME' "$T/one.out" | grep -vc "PID $W\.\$")
+stray2=$(grep -v '^TIME' "$T/two.out" | grep -vc "PID $W2\.\$")
+expect "events of $W in the first and of $W2 in the second" \
+	"$(events_of one "$W") and $(events_of two "$W2")" \
+	[ "$(events_of one "$W")" -gt 0 -a "$(events_of two "$W2")" -gt 0 ] &&
+	expect "no other lines" "$stray1 and $stray2 others: $(grep -v "PID $W\.\$" "$T/one.out" | head -2)" \
+		[ "$stray1/$stray2" = 0/0 ] && ok
+
 holders=$(pipe_holders)
 if [ -n "$holders" ]; then
 	skip_case "--global-pipe reads the shared trace_pipe, as BCC's Python does" \
