@@ -8,6 +8,7 @@
 
 #include <bcc/bcc_common.h>
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -115,4 +116,13 @@ void compile_release(struct program *prog)
 	prog->module = NULL;
 	free(prog->warnings);
 	prog->warnings = NULL;
+}
+
+void compile_drop_if_unused(struct program *prog)
+{
+	if (!prog->module || bpf_num_tables(prog->module) > 0)
+		return;
+	bpf_module_destroy(prog->module);
+	prog->module = NULL;
+	malloc_trim(0);
 }

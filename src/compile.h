@@ -24,6 +24,9 @@ struct program {
 int compile_program(struct program *prog, const struct source *src,
 		    const struct compile_opts *copts, struct error *err);
 void compile_release(struct program *prog);
+/* Once its program is loaded: destroy the module if it has no tables, and
+ * give the freed memory back to the system. */
+void compile_drop_if_unused(struct program *prog);
 
 /* Rewrite libbcc's diagnostics for the user: the virtual file name
  * becomes the source's name. Returns a malloc'd string or NULL. */

@@ -261,6 +261,10 @@ int main(int argc, char **argv)
 	narrate(&opts,
 		"[2/5] load: %s(), %zu instructions, accepted by the verifier in %.3f s",
 		ld.name, ld.insns, now_seconds() - t0);
+	/* The kernel holds the program now. A module without tables (maps)
+	 * is not needed any more: free clang's and LLVM's memory before the
+	 * long-running part. */
+	compile_drop_if_unused(&prog);
 
 	/* 3. attach */
 	t0 = now_seconds();
