@@ -1,4 +1,5 @@
-/* attach.c: bpf_attach_tracepoint and its one release, bpf_close_perf_event_fd. */
+/* attach.c: bpf_attach_tracepoint and bpf_attach_raw_tracepoint, and their
+ * one release each. */
 #include "attach.h"
 #include "capture.h"
 #include "error.h"
@@ -8,37 +9,61 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-int attach_tracepoint(struct attachment *at, const struct tracefs *tfs,
-		      int prog_fd, const char *category, const char *event,
-		      struct error *err)
+static int attach_one(struct attachments *at, const struct tracefs *tfs,
+		      const struct loaded *l, struct error *err)
 {
+	const struct entry *e = &l->entry;
+	bool raw = e->kind == ENTRY_RAW_TRACEPOINT;
 	struct capture cap;
-	int fd, e;
+	int fd, saved;
 
-	at->fd = -1;
-	if (!tracefs_event_exists(tfs, category, event))
+	if (!raw && !tracefs_event_exists(tfs, e->category, e->event))
 		return error_set(
 			err,
-			"tracepoint %s:%s does not exist on this kernel; list them with 'ls %s/events/%s' (or look in %s/available_events)",
-			category, event, tfs->path, category, tfs->path);
+			"tracepoint %s:%s (for %s()) does not exist on this kernel; list them with 'bcc-hello -l %s:*'",
+			e->category, e->event, e->func, e->category);
 	if (capture_begin(&cap))
 		return error_set(
 			err,
 			"cannot capture libbcc output: out of file descriptors?");
-	fd = bpf_attach_tracepoint(prog_fd, category, event);
-	e = errno;
+	fd = raw ? bpf_attach_raw_tracepoint(l->fd, e->event)
+		 : bpf_attach_tracepoint(l->fd, e->category, e->event);
+	saved = errno;
 	free(capture_end(&cap));
-	if (fd < 0)
-		return error_set(err, "cannot attach to tracepoint %s:%s: %s",
-				 category, event, strerror(e));
-	at->fd = fd;
+	if (fd < 0) {
+		if (raw)
+			return error_set(
+				err,
+				"cannot attach %s() to raw tracepoint %s: %s; check the name with 'bcc-hello -l \"*:%s\"'",
+				e->func, e->event, strerror(saved), e->event);
+		return error_set(
+			err, "cannot attach %s() to tracepoint %s:%s: %s",
+			e->func, e->category, e->event, strerror(saved));
+	}
+	at->raw[at->n] = raw;
+	at->fds[at->n++] = fd;
 	return 0;
 }
 
-void attach_release(struct attachment *at)
+int attach_all(struct attachments *at, const struct tracefs *tfs,
+	       const struct loaded_set *set, struct error *err)
 {
-	if (at->fd >= 0)
-		bpf_close_perf_event_fd(at->fd);
-	at->fd = -1;
+	at->n = 0;
+	for (size_t i = 0; i < set->n; i++)
+		if (attach_one(at, tfs, &set->progs[i], err))
+			return -1;
+	return 0;
+}
+
+void attach_release(struct attachments *at)
+{
+	for (size_t i = 0; i < at->n; i++) {
+		if (at->raw[i])
+			close(at->fds[i]);
+		else
+			bpf_close_perf_event_fd(at->fds[i]);
+	}
+	at->n = 0;
 }

@@ -1,21 +1,25 @@
-/* attach.h: stage 3b, attach the loaded program to a tracepoint, and detach. */
+/* attach.h: stage 3, attach each loaded entry point, and detach. */
 #ifndef BCC_HELLO_ATTACH_H
 #define BCC_HELLO_ATTACH_H
+
+#include "load.h"
 
 struct error;
 struct tracefs;
 
-struct attachment {
-	int fd; /* the perf event from bpf_attach_tracepoint (owned), -1 = none */
+struct attachments {
+	size_t n;
+	int fds[LOAD_MAX];  /* one per entry point (owned), -1 = none */
+	bool raw[LOAD_MAX]; /* a raw tracepoint: closed with close() */
 };
 
-/* Attach prog_fd to CATEGORY:EVENT, which is checked to exist first so
- * that the user gets one clear message rather than libbcc's own. */
-int attach_tracepoint(struct attachment *at, const struct tracefs *tfs,
-		      int prog_fd, const char *category, const char *event,
-		      struct error *err);
-/* Detach: closing the perf event fd is what detaches (libbcc's
- * bpf_detach_tracepoint does nothing). */
-void attach_release(struct attachment *at);
+/* Attach every program of set where its entry says. A tracepoint is
+ * checked to exist first, so that the user gets one clear message rather
+ * than libbcc's own. */
+int attach_all(struct attachments *at, const struct tracefs *tfs,
+	       const struct loaded_set *set, struct error *err);
+/* Detach: closing the perf event fd is what detaches a tracepoint
+ * (libbcc's bpf_detach_tracepoint does nothing). */
+void attach_release(struct attachments *at);
 
 #endif

@@ -5,9 +5,12 @@
 #include "util.h"
 #include "source.h"
 #include "translate.h"
+#include "tutorial.h"
 
 #include <bcc/bcc_common.h>
 #include <stdio.h>
+#include <errno.h>
+#include <limits.h>
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,34 +60,137 @@ static bool blank(const char *s)
 	return true;
 }
 
+/* libbcc's debug flags (bpf_module.h), for --dump. */
+enum {
+	DEBUG_LLVM_IR = 0x1,
+	DEBUG_BPF = 0x2,
+	DEBUG_PREPROCESSOR = 0x4,
+	DEBUG_SOURCE = 0x8,
+};
+
+static unsigned dump_flags(enum dump_kind kind)
+{
+	switch (kind) {
+	case DUMP_PREPROCESSED:
+		return DEBUG_PREPROCESSOR;
+	case DUMP_IR:
+		return DEBUG_LLVM_IR;
+	case DUMP_BPF:
+		return DEBUG_BPF | DEBUG_SOURCE;
+	default:
+		return 0;
+	}
+}
+
+/* The text clang compiles: the tutorial prelude, then the rewritten
+ * source with #line directives naming the user's file. */
+static char *full_text(const struct source *src, const struct tutorial *tu)
+{
+	struct source rewritten = {
+		.text = tu->text, .len = strlen(tu->text), .name = src->name};
+	char *body = translate_source(&rewritten), *all;
+
+	if (!body)
+		return NULL;
+	all = malloc(strlen(tu->prelude) + strlen(body) + 1);
+	if (all) {
+		strcpy(all, tu->prelude);
+		strcat(all, body);
+	}
+	free(body);
+	return all;
+}
+
+/* The compiler's flags, each one argument (never through a shell). */
+static int build_cflags(char ***out, size_t *n, const struct compile_opts *c,
+			struct error *err)
+{
+	size_t cap = 1 + c->ndefines + c->nincludes;
+	char **flags = calloc(cap, sizeof(*flags));
+
+	*n = 0;
+	if (!flags)
+		return error_set(err, "out of memory");
+	*out = flags;
+	if (asprintf(&flags[(*n)++], "-DPID_FILTER=%d", c->pid_filter) < 0)
+		goto oom;
+	for (size_t i = 0; i < c->ndefines; i++)
+		if (asprintf(&flags[(*n)++], "-D%s", c->defines[i]) < 0)
+			goto oom;
+	for (size_t i = 0; i < c->nincludes; i++) {
+		char *abs = realpath(c->includes[i], NULL);
+
+		if (!abs)
+			return error_usage(err,
+					   "-I %s: %s; give an existing folder",
+					   c->includes[i], strerror(errno));
+		if (asprintf(&flags[(*n)++], "-I%s", abs) < 0) {
+			free(abs);
+			goto oom;
+		}
+		free(abs);
+	}
+	return 0;
+oom:
+	flags[--(*n)] = NULL;
+	return error_set(err, "out of memory");
+}
+
+static void free_cflags(char **flags, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(flags[i]);
+	free(flags);
+}
+
 int compile_program(struct program *prog, const struct source *src,
 		    const struct compile_opts *copts, struct error *err)
 {
-	char define[64];
-	const char *cflags[] = {define};
+	char **cflags = NULL;
+	size_t ncflags = 0;
 	struct capture cap;
 	char *text, *said, *mapped;
 	double t0;
 
 	memset(prog, 0, sizeof(*prog));
-	snprintf(define, sizeof(define), "-DPID_FILTER=%d", copts->pid_filter);
-	text = translate_source(src);
-	if (!text)
+	if (build_cflags(&cflags, &ncflags, copts, err)) {
+		free_cflags(cflags, ncflags);
+		return -1;
+	}
+	text = full_text(src, copts->tu);
+	if (!text) {
+		free_cflags(cflags, ncflags);
 		return error_set(err, "out of memory");
+	}
+	if (copts->dump == DUMP_SOURCE) {
+		/* As translated, without the #line directives that only
+		 * keep diagnostics on the user's lines. */
+		fputs(copts->tu->prelude, copts->dump_out);
+		fputs(copts->tu->text, copts->dump_out);
+		fflush(copts->dump_out);
+	}
 	if (capture_begin(&cap)) {
 		free(text);
+		free_cflags(cflags, ncflags);
 		return error_set(
 			err,
 			"cannot capture compiler output: out of file descriptors?");
 	}
 	t0 = now_seconds();
-	prog->module =
-		bpf_module_create_c_from_string(text, 0, cflags, 1, true, NULL);
+	prog->module = bpf_module_create_c_from_string(
+		text, dump_flags(copts->dump), (const char **)cflags,
+		(int)ncflags, true, NULL);
 	prog->seconds = now_seconds() - t0;
 	said = capture_end(&cap);
 	free(text);
+	free_cflags(cflags, ncflags);
 	mapped = said ? compile_map_diagnostics(said, src->name) : NULL;
 	free(said);
+	if (prog->module && dump_flags(copts->dump) && mapped) {
+		fputs(mapped, copts->dump_out);
+		fflush(copts->dump_out);
+		mapped[0] = '\0';
+	}
 
 	if (!prog->module) {
 		if (mapped && strstr(mapped, "Unable to find kernel headers")) {

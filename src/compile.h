@@ -7,11 +7,25 @@
 #ifndef BCC_HELLO_COMPILE_H
 #define BCC_HELLO_COMPILE_H
 
+#include "options.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
 struct error;
 struct source;
+struct tutorial;
 
 struct compile_opts {
-	int pid_filter; /* -DPID_FILTER=N, 0 = every process */
+	int pid_filter;		    /* -DPID_FILTER=N, 0 = every process */
+	const struct tutorial *tu;  /* the source, rewritten for libbcc */
+	const char *const *defines; /* -D NAME[=VALUE] */
+	size_t ndefines;
+	const char *const *includes; /* -I DIR (made absolute: libbcc runs
+					clang inside the header tree) */
+	size_t nincludes;
+	enum dump_kind dump; /* --dump: what to print to dump_out */
+	FILE *dump_out;
 	int verbose;
 };
 

@@ -15,6 +15,7 @@
 #include "error.h"
 #include "util.h"
 #include "headers.h"
+#include "list.h"
 #include "load.h"
 #include "options.h"
 #include "output.h"
@@ -22,6 +23,7 @@
 #include "source.h"
 #include "tracefs.h"
 #include "tracepipe.h"
+#include "tutorial.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -162,6 +164,71 @@ static int read_loop(struct tracepipe *tp, struct output *out,
 	return 0;
 }
 
+/* -l [PATTERN]: the tracepoints of the running kernel, with -v their
+ * fields (what args-> offers in a TRACEPOINT_PROBE). */
+static int list_mode(const struct options *opts, struct error *err)
+{
+	struct tracefs tfs = {0};
+	int n;
+
+	if (tracefs_open(&tfs, err))
+		return -1;
+	fflush(stdout);
+	n = list_tracepoints(tfs.path, opts->list_pattern, opts->verbose > 0,
+			     stdout, err);
+	tracefs_release(&tfs);
+	if (n == 0)
+		return error_set(
+			err,
+			"no tracepoint matches '%s'; try a wider glob such as 'syscalls:*'",
+			opts->list_pattern ? opts->list_pattern : "*");
+	return n < 0 ? -1 : 0;
+}
+
+/* Does the program filter by PID in a way -p reaches? */
+static bool honours_pid(const struct source *src, const struct tutorial *tu)
+{
+	for (size_t i = 0; i < tu->nconsts; i++)
+		if (!strcmp(tu->consts[i].name, "pid_filter") ||
+		    !strcmp(tu->consts[i].name, "PID_FILTER"))
+			return true;
+	return strstr(src->text, "PID_FILTER") != NULL;
+}
+
+static void narrate_loaded(const struct options *opts,
+			   const struct loaded_set *set, double seconds)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		const struct loaded *l = &set->progs[i];
+		char where[300], verified[64] = "";
+
+		if (l->verified >= 0)
+			snprintf(verified, sizeof(verified),
+				 ", %ld processed by the verifier",
+				 l->verified);
+		narrate(opts, "[2/5] load: %s() for %s, %zu instructions%s",
+			l->entry.func,
+			entry_describe(&l->entry, where, sizeof(where)),
+			l->insns, verified);
+	}
+	narrate(opts, "[2/5] loaded %zu program%s in %.3f s", set->n,
+		set->n == 1 ? "" : "s", seconds);
+}
+
+static void summary(const struct output *out, const struct tracepipe *tp)
+{
+	fprintf(stderr, "bcc-hello: %lu events, %llu lost", out->events,
+		tracepipe_lost(tp));
+	if (out->own)
+		fprintf(stderr, " (%lu of bcc-hello's own writes hidden)",
+			out->own);
+	if (out->others)
+		fprintf(stderr,
+			" (%lu lines of other processes, printed by other BPF programs, hidden)",
+			out->others);
+	fputc('\n', stderr);
+}
+
 int main(int argc, char **argv)
 {
 	struct error err = {0};
@@ -170,14 +237,18 @@ int main(int argc, char **argv)
 	struct headers hdr = {0};
 	struct tracefs tfs = {0};
 	struct source src = {0};
+	struct tutorial tu = {0};
 	struct program prog = {0};
-	struct loaded ld = {.fd = -1};
-	struct attachment at = {.fd = -1};
+	struct loaded_set set = {0};
+	struct attachments at = {0};
 	struct tracepipe *tp = NULL;
+	struct setting sets[OPTIONS_MAX_LIST];
 	struct output out;
 	struct compile_opts copts;
+	struct load_opts lo;
 	sigset_t stop_set;
 	const char *explicit_dir;
+	char kprobe_events[PATH_MAX];
 	double t0;
 	int ret = -1, stale, loaded;
 
@@ -191,6 +262,10 @@ int main(int argc, char **argv)
 	if (opts.version) {
 		printf("bcc-hello %s\n", BCC_HELLO_VERSION);
 		return EXIT_OK;
+	}
+	if (opts.list) {
+		ret = list_mode(&opts, &err);
+		goto done;
 	}
 
 	/* What the flow needs before it starts: privileges, tracefs, a
@@ -218,30 +293,48 @@ int main(int argc, char **argv)
 	if (opts.file ? source_read(&src, opts.file, &err)
 		      : source_embedded(&src, &err))
 		goto done;
-	if (opts.pid && !strstr(src.text, "PID_FILTER"))
+	for (size_t i = 0; i < opts.nsets; i++)
+		sets[i] =
+			(struct setting){opts.sets[i].name, opts.sets[i].value};
+	if (tutorial_rewrite(&tu, src.text, src.name, sets, opts.nsets,
+			     opts.pid, &err))
+		goto done;
+	if (opts.pid && !honours_pid(&src, &tu))
 		fprintf(stderr,
-			"bcc-hello: warning: %s does not use PID_FILTER, so -p %d filters nothing\n",
+			"bcc-hello: warning: %s uses neither PID_FILTER nor a const pid_filter, so -p %d filters nothing in the kernel\n",
 			src.name, opts.pid);
 
 	/* The pipe is opened before compiling: a busy or missing pipe is
 	 * reported before the slow part, and the instance exists before the
 	 * attach, so no event of the program is missed. */
-	tp = malloc(sizeof(*tp));
-	if (!tp) {
-		error_set(&err, "out of memory");
-		goto done;
-	}
-	if (tracepipe_open(tp, &tfs, opts.global_pipe, &err)) {
-		free(tp);
-		tp = NULL;
-		goto done;
+	if (!opts.dry_run) {
+		tp = malloc(sizeof(*tp));
+		if (!tp) {
+			error_set(&err, "out of memory");
+			goto done;
+		}
+		if (tracepipe_open(tp, &tfs, opts.global_pipe, &err)) {
+			free(tp);
+			tp = NULL;
+			goto done;
+		}
 	}
 
 	/* 1. compile */
 	copts = (struct compile_opts){.pid_filter = opts.pid,
+				      .tu = &tu,
+				      .defines = opts.defines,
+				      .ndefines = opts.ndefines,
+				      .includes = opts.includes,
+				      .nincludes = opts.nincludes,
+				      .dump = opts.dump,
+				      .dump_out = stdout,
 				      .verbose = opts.verbose};
-	narrate(&opts, "[1/5] compile: %s with -DPID_FILTER=%d", src.name,
-		opts.pid);
+	narrate(&opts, "[1/5] compile: %s%s with -DPID_FILTER=%d", src.name,
+		tu.libbpf_style ? " (libbpf style, translated)" : "", opts.pid);
+	for (size_t i = 0; i < tu.nconsts; i++)
+		narrate(&opts, "[1/5] const %s %s = %s", tu.consts[i].type,
+			tu.consts[i].name, tu.consts[i].value);
 	if (compile_program(&prog, &src, &copts, &err))
 		goto done;
 	if (prog.warnings)
@@ -251,28 +344,47 @@ int main(int argc, char **argv)
 		goto stopped;
 
 	/* 2. load */
+	path_fmt(kprobe_events, sizeof(kprobe_events), "%s/kprobe_events",
+		 tfs.path);
+	lo = (struct load_opts){.category = opts.tp_category,
+				.event = opts.tp_event,
+				.tp_given = opts.tp_given,
+				.kprobes = access(kprobe_events, F_OK) == 0,
+				.verbose = opts.verbose};
 	t0 = now_seconds();
-	tracepipe_before_load(tp, &tfs,
-			      strstr(src.text, "bpf_trace_printk") != NULL);
-	loaded = load_program(&ld, &prog, &src, &err);
-	tracepipe_after_load(tp, &tfs, loaded == 0);
+	if (tp)
+		tracepipe_before_load(tp, &tfs,
+				      strstr(tu.text, "bpf_trace_printk"));
+	loaded = load_programs(&set, &prog, &src, &tu, &lo, &err);
+	if (tp)
+		tracepipe_after_load(tp, &tfs, loaded == 0);
 	if (loaded)
 		goto done;
-	narrate(&opts,
-		"[2/5] load: %s(), %zu instructions, accepted by the verifier in %.3f s",
-		ld.name, ld.insns, now_seconds() - t0);
-	/* The kernel holds the program now. A module without tables (maps)
+	narrate_loaded(&opts, &set, now_seconds() - t0);
+	if (opts.dry_run) {
+		fprintf(stderr,
+			"bcc-hello: %s: compiled and loaded %zu program%s; nothing attached (--dry-run)\n",
+			src.name, set.n, set.n == 1 ? "" : "s");
+		goto stopped;
+	}
+	/* The kernel holds the programs now. A module without tables (maps)
 	 * is not needed any more: free clang's and LLVM's memory before the
 	 * long-running part. */
 	compile_drop_if_unused(&prog);
 
 	/* 3. attach */
 	t0 = now_seconds();
-	if (attach_tracepoint(&at, &tfs, ld.fd, opts.tp_category, opts.tp_event,
-			      &err))
+	if (attach_all(&at, &tfs, &set, &err))
 		goto done;
-	narrate(&opts, "[3/5] attach: %s() to tracepoint %s:%s in %.3f s",
-		ld.name, opts.tp_category, opts.tp_event, now_seconds() - t0);
+	for (size_t i = 0; i < set.n; i++) {
+		char where[300];
+
+		narrate(&opts, "[3/5] attach: %s() to %s",
+			set.progs[i].entry.func,
+			entry_describe(&set.progs[i].entry, where,
+				       sizeof(where)));
+	}
+	narrate(&opts, "[3/5] attached in %.3f s", now_seconds() - t0);
 
 	/* 4. read */
 	narrate(&opts, "[4/5] read: %s/trace_pipe; Ctrl-C to stop", tp->dir);
@@ -283,25 +395,15 @@ int main(int argc, char **argv)
 		out.header_done = true;
 		output_flush(&out);
 	}
-	if (stop_pending(&stop_set))
-		goto summary;
-	if (read_loop(tp, &out, &opts, &err))
+	if (!stop_pending(&stop_set) && read_loop(tp, &out, &opts, &err))
 		goto done;
-summary:
+
 	/* 5. detach, then the summary with the kernel's own lost count. */
 	attach_release(&at);
-	narrate(&opts, "[5/5] detach: closed the perf event; removing %s",
+	narrate(&opts, "[5/5] detach: closed %zu attachment%s; removing %s",
+		set.n, set.n == 1 ? "" : "s",
 		tp->instance ? tp->dir : "nothing (global pipe)");
-	fprintf(stderr, "bcc-hello: %lu events, %llu lost", out.events,
-		tracepipe_lost(tp));
-	if (out.own)
-		fprintf(stderr, " (%lu of bcc-hello's own writes hidden)",
-			out.own);
-	if (out.others)
-		fprintf(stderr,
-			" (%lu lines of other processes, printed by other BPF programs, hidden)",
-			out.others);
-	fputc('\n', stderr);
+	summary(&out, tp);
 stopped:
 	ret = 0;
 done:
@@ -310,8 +412,9 @@ done:
 		tracepipe_release(tp);
 		free(tp);
 	}
-	load_release(&ld);
+	load_release(&set);
 	compile_release(&prog);
+	tutorial_release(&tu);
 	source_release(&src);
 	headers_release(&hdr);
 	tracefs_release(&tfs);

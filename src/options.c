@@ -1,6 +1,7 @@
 /* options.c: parse the command line into struct options, and --help. */
 #include "options.h"
 #include "error.h"
+#include "tutorial.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -9,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_RAW = 0x100, OPT_GLOBAL_PIPE };
+enum { OPT_RAW = 0x100, OPT_GLOBAL_PIPE, OPT_SET, OPT_DRY_RUN, OPT_DUMP };
 
 static const struct option long_opts[] = {
 	{"file", required_argument, NULL, 'f'},
@@ -21,6 +22,12 @@ static const struct option long_opts[] = {
 	{"global-pipe", no_argument, NULL, OPT_GLOBAL_PIPE},
 	{"kernel-headers", required_argument, NULL, 'K'},
 	{"verbose", no_argument, NULL, 'v'},
+	{"define", required_argument, NULL, 'D'},
+	{"include", required_argument, NULL, 'I'},
+	{"set", required_argument, NULL, OPT_SET},
+	{"list", no_argument, NULL, 'l'},
+	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	{"dump", required_argument, NULL, OPT_DUMP},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{0},
@@ -32,7 +39,9 @@ static const struct option long_opts[] = {
 void options_usage(FILE *out)
 {
 	fputs("Usage: bcc-hello [-f FILE] [-p PID] [-t CATEGORY:EVENT] [-d SECONDS] [-c COUNT]\n"
-	      "                 [--raw] [--global-pipe] [-K DIR] [-v] [-h] [-V]\n"
+	      "                 [--raw] [--global-pipe] [-K DIR] [-D NAME[=VALUE]] [-I DIR]\n"
+	      "                 [--set NAME=VALUE] [--dry-run] [--dump KIND] [-v] [-h] [-V]\n"
+	      "       bcc-hello -l [PATTERN] [-v]\n"
 	      "\n"
 	      "Compile a BPF C program with libbcc at run time, load it, attach it to a\n"
 	      "tracepoint, and print what it reports with bpf_trace_printk, read from a\n"
@@ -50,9 +59,24 @@ void options_usage(FILE *out)
 	      "  -K, --kernel-headers DIR compile against this kernel header tree\n"
 	      "                           (default: BCC_KERNEL_SOURCE, /lib/modules, kheaders,\n"
 	      "                           then the newest /usr/src/linux-headers-* pair)\n"
+	      "  -D, --define NAME[=VAL]  define a macro for the compiler, as with cc\n"
+	      "  -I, --include DIR        add an include folder, as with cc\n"
+	      "      --set NAME=VALUE     set a top-level const global of the program\n"
+	      "                           (-p sets pid_filter or PID_FILTER)\n"
+	      "      --dry-run            compile and load (the verifier runs), attach nothing\n"
+	      "      --dump KIND          print the program as source (after translation),\n"
+	      "                           preprocessed, ir (LLVM) or bpf (instructions)\n"
+	      "  -l, --list [PATTERN]     list tracepoints matching a glob, like\n"
+	      "                           'syscalls:sys_enter_wr*'; with -v, their fields\n"
 	      "  -v, --verbose            narrate the five stages on stderr, with timings\n"
 	      "  -h, --help               show this help\n"
 	      "  -V, --version            show the version\n"
+	      "\n"
+	      "Each entry point attaches where it says: TRACEPOINT_PROBE(CAT, EVENT) or\n"
+	      "tracepoint__CAT__EVENT, RAW_TRACEPOINT_PROBE(NAME), SEC(\"tp/CAT/EVENT\") or\n"
+	      "SEC(\"raw_tp/NAME\"); a plain function, like hello() in the embedded\n"
+	      "program, attaches to -t. Libbpf-style tutorial sources (bpf_printk, SEC,\n"
+	      "const globals) run unchanged.\n"
 	      "\n"
 	      "Events of bcc-hello's own process (its writes to the terminal) are hidden,\n"
 	      "so that printing an event does not trigger another; the exit summary\n"
@@ -65,6 +89,9 @@ void options_usage(FILE *out)
 	      "    sudo bcc-hello -f my_hello.c -v   # your own program, stages narrated\n"
 	      "    sudo bcc-hello -t syscalls:sys_enter_openat -d 10\n"
 	      "    sudo bcc-hello --raw | grep PID   # kernel lines, live through a pipe\n"
+	      "    sudo bcc-hello -f minimal.c -p 1234  # a libbpf-style tutorial program\n"
+	      "    sudo bcc-hello -l 'syscalls:sys_enter_open*' -v\n"
+	      "    sudo bcc-hello -f prog.c --dry-run   # does it compile and verify?\n"
 	      "\n"
 	      "Exit status: 0 on a normal stop, 1 on failure, 2 on a usage error.\n"
 	      "See bcc-hello(1) and docs/flow.md.\n",
@@ -149,6 +176,74 @@ static int parse_tracepoint(struct options *opts, const char *s,
 	return 0;
 }
 
+/* The identifier at the start of s, up to '=' or the end: its length, or
+ * 0 if it is not an identifier. */
+static size_t ident_len(const char *s)
+{
+	size_t n = 0;
+
+	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
+	      s[0] == '_'))
+		return 0;
+	while ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
+	       (s[n] >= '0' && s[n] <= '9') || s[n] == '_')
+		n++;
+	return (s[n] == '\0' || s[n] == '=') && n < 128 ? n : 0;
+}
+
+static int parse_define(struct options *opts, const char *arg,
+			struct error *err)
+{
+	if (!ident_len(arg))
+		return error_usage(
+			err,
+			"-D '%s': expected NAME or NAME=VALUE, NAME a C identifier",
+			arg);
+	if (opts->ndefines == OPTIONS_MAX_LIST)
+		return error_usage(err, "-D: at most %d definitions",
+				   OPTIONS_MAX_LIST);
+	opts->defines[opts->ndefines++] = arg;
+	return 0;
+}
+
+static int parse_set(struct options *opts, const char *arg, struct error *err)
+{
+	size_t n = ident_len(arg);
+
+	if (!n || arg[n] != '=')
+		return error_usage(
+			err,
+			"--set '%s': expected NAME=VALUE, NAME a C identifier",
+			arg);
+	if (!tutorial_valid_value(arg + n + 1))
+		return error_usage(
+			err,
+			"--set '%s': the value must be an integer (decimal or 0x hex)",
+			arg);
+	if (opts->nsets == OPTIONS_MAX_LIST)
+		return error_usage(err, "--set: at most %d values",
+				   OPTIONS_MAX_LIST);
+	snprintf(opts->sets[opts->nsets].name, sizeof(opts->sets[0].name),
+		 "%.*s", (int)n, arg);
+	opts->sets[opts->nsets++].value = arg + n + 1;
+	return 0;
+}
+
+static int parse_dump(struct options *opts, const char *arg, struct error *err)
+{
+	static const char *const kinds[] = {"source", "preprocessed", "ir",
+					    "bpf"};
+
+	for (size_t i = 0; i < 4; i++)
+		if (!strcmp(arg, kinds[i])) {
+			opts->dump = (enum dump_kind)(DUMP_SOURCE + i);
+			return 0;
+		}
+	return error_usage(
+		err, "--dump '%s': expected source, preprocessed, ir or bpf",
+		arg);
+}
+
 static int parse_one(struct options *opts, int c, const char *arg,
 		     const char *opt_text, struct error *err)
 {
@@ -169,7 +264,28 @@ static int parse_one(struct options *opts, int c, const char *arg,
 		opts->pid = (int)v;
 		return 0;
 	case 't':
+		opts->tp_given = true;
 		return parse_tracepoint(opts, arg, err);
+	case 'D':
+		return parse_define(opts, arg, err);
+	case 'I':
+		if (!arg[0])
+			return error_usage(err, "-I: the folder name is empty");
+		if (opts->nincludes == OPTIONS_MAX_LIST)
+			return error_usage(err, "-I: at most %d folders",
+					   OPTIONS_MAX_LIST);
+		opts->includes[opts->nincludes++] = arg;
+		return 0;
+	case OPT_SET:
+		return parse_set(opts, arg, err);
+	case 'l':
+		opts->list = true;
+		return 0;
+	case OPT_DRY_RUN:
+		opts->dry_run = true;
+		return 0;
+	case OPT_DUMP:
+		return parse_dump(opts, arg, err);
 	case 'd':
 		if (parse_duration(arg, &opts->duration))
 			return error_usage(
@@ -231,7 +347,7 @@ int options_parse(struct options *opts, int argc, char **argv,
 		int prev = optind ? optind : 1;
 		const char *text;
 
-		c = getopt_long(argc, argv, ":f:p:t:d:c:K:vhV", long_opts,
+		c = getopt_long(argc, argv, ":f:p:t:d:c:K:D:I:lvhV", long_opts,
 				NULL);
 		if (c == -1)
 			break;
@@ -240,6 +356,8 @@ int options_parse(struct options *opts, int argc, char **argv,
 		if (parse_one(opts, c, optarg, text, err))
 			return -1;
 	}
+	if (opts->list && optind < argc)
+		opts->list_pattern = argv[optind++];
 	if (optind < argc)
 		return error_usage(
 			err,

@@ -7,6 +7,10 @@
 
 struct error;
 
+#define OPTIONS_MAX_LIST 32 /* -D, -I and --set, each */
+
+enum dump_kind { DUMP_NONE, DUMP_SOURCE, DUMP_PREPROCESSED, DUMP_IR, DUMP_BPF };
+
 #define DEFAULT_TRACEPOINT "syscalls:sys_enter_write"
 
 struct options {
@@ -14,14 +18,28 @@ struct options {
 	int pid;	       /* -p: PID_FILTER, 0 = every process */
 	char tp_category[128]; /* -t CATEGORY:EVENT, split and checked */
 	char tp_event[128];
+	bool tp_given;		/* -t was given */
 	double duration;	/* -d: seconds, 0 = until stopped */
 	unsigned long count;	/* -c: events, 0 = no limit */
 	bool raw;		/* --raw: kernel lines unchanged */
 	bool global_pipe;	/* --global-pipe: the shared trace_pipe */
 	const char *kernel_dir; /* -K: kernel header tree */
 	int verbose;		/* -v */
-	bool help;		/* -h */
-	bool version;		/* -V */
+	const char *defines[OPTIONS_MAX_LIST]; /* -D NAME[=VALUE] */
+	size_t ndefines;
+	const char *includes[OPTIONS_MAX_LIST]; /* -I DIR */
+	size_t nincludes;
+	struct {
+		char name[128];
+		const char *value;
+	} sets[OPTIONS_MAX_LIST]; /* --set NAME=VALUE */
+	size_t nsets;
+	bool list;		  /* -l: list tracepoints */
+	const char *list_pattern; /* its glob, NULL = all */
+	bool dry_run;		  /* --dry-run: compile and load only */
+	enum dump_kind dump;	  /* --dump KIND */
+	bool help;		  /* -h */
+	bool version;		  /* -V */
 };
 
 /* Fill opts from argv. Returns 0, or -1 with a usage error in err. */

@@ -1,0 +1,407 @@
+/* tutorial.c: libbpf-style sources, rewritten line for line for libbcc. */
+#include "tutorial.h"
+#include "error.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What libbpf's headers give that tutorial programs use, for libbcc. */
+static const char prelude_text[] =
+	"#undef SEC\n"
+	"#define SEC(name)\n"
+	"#ifndef __always_inline\n"
+	"#define __always_inline inline __attribute__((always_inline))\n"
+	"#endif\n";
+
+struct out {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+static void put(struct out *o, const char *s, size_t n)
+{
+	if (o->oom)
+		return;
+	if (o->len + n + 1 > o->cap) {
+		size_t cap = (o->len + n + 1) * 2;
+		char *p = realloc(o->p, cap);
+
+		if (!p) {
+			o->oom = true;
+			return;
+		}
+		o->p = p;
+		o->cap = cap;
+	}
+	memcpy(o->p + o->len, s, n);
+	o->len += n;
+	o->p[o->len] = '\0';
+}
+
+static void puts_(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+static bool ident_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+bool tutorial_valid_value(const char *s)
+{
+	const char *p = s;
+
+	if (*p == '-')
+		p++;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		p += 2;
+		if (!isxdigit((unsigned char)*p))
+			return false;
+		while (isxdigit((unsigned char)*p))
+			p++;
+	} else {
+		if (!isdigit((unsigned char)*p))
+			return false;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	while (*p == 'u' || *p == 'U' || *p == 'l' || *p == 'L')
+		p++;
+	return *p == '\0' && p - s < 64;
+}
+
+/* Copy s[0..n) trimmed into buf. */
+static void trimmed(char *buf, size_t size, const char *s, size_t n)
+{
+	while (n && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	snprintf(buf, size, "%.*s", (int)n, s);
+}
+
+/* `[static] const [volatile] TYPE NAME = VALUE;` at top level: fill the
+ * parts, and true. */
+static bool const_global(const char *line, size_t len, char *type, char *name,
+			 char *value)
+{
+	const char *p = line, *end = line + len, *eq, *semi, *nm;
+	char decl[256];
+	size_t dlen;
+
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	if (end - p > 7 && !strncmp(p, "static ", 7))
+		p += 7;
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	if (end - p < 6 || strncmp(p, "const ", 6))
+		return false;
+	p += 6;
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	if (end - p > 9 && !strncmp(p, "volatile ", 9))
+		p += 9;
+	eq = memchr(p, '=', (size_t)(end - p));
+	semi = memchr(p, ';', (size_t)(end - p));
+	if (!eq || !semi || semi < eq || memchr(p, '[', (size_t)(eq - p)) ||
+	    memchr(p, '(', (size_t)(eq - p)) ||
+	    memchr(p, '"', (size_t)(semi - p)))
+		return false;
+	trimmed(decl, sizeof(decl), p, (size_t)(eq - p));
+	dlen = strlen(decl);
+	nm = decl + dlen;
+	while (nm > decl && ident_char(nm[-1]))
+		nm--;
+	if (nm == decl || nm == decl + dlen || isdigit((unsigned char)*nm))
+		return false;
+	snprintf(name, 128, "%s", nm);
+	trimmed(type, 128, decl, (size_t)(nm - decl));
+	if (!type[0] || strchr(type, '*'))
+		return false;
+	trimmed(value, 128, eq + 1, (size_t)(semi - eq - 1));
+	return value[0] != '\0';
+}
+
+/* After SEC("..."), the function it annotates: the identifier before the
+ * first '(' (if a ';', '=' or '[' comes first, it is a variable). */
+static bool annotated_function(const char *p, char *func, size_t size)
+{
+	const char *paren;
+	size_t n = strcspn(p, "(;=[{");
+	const char *start;
+
+	if (p[n] != '(')
+		return false;
+	paren = p + n;
+	while (paren > p && isspace((unsigned char)paren[-1]))
+		paren--;
+	start = paren;
+	while (start > p && ident_char(start[-1]))
+		start--;
+	if (start == paren)
+		return false;
+	snprintf(func, size, "%.*s", (int)(paren - start), start);
+	return true;
+}
+
+static const char *setting_for(const char *name, const struct setting *sets,
+			       size_t nsets)
+{
+	for (size_t i = 0; i < nsets; i++)
+		if (!strcmp(sets[i].name, name))
+			return sets[i].value;
+	return NULL;
+}
+
+/* Rewrite one line outside comments and strings: bpf_printk becomes
+ * bpf_trace_printk, and SEC("...") is recorded. *in_comment carries a
+ * block comment across lines. */
+static void rewrite_tokens(struct tutorial *tu, struct out *o, const char *line,
+			   size_t len, const char *rest_of_source,
+			   bool *in_comment)
+{
+	for (size_t i = 0; i < len;) {
+		char c = line[i];
+
+		if (*in_comment) {
+			if (c == '*' && i + 1 < len && line[i + 1] == '/') {
+				*in_comment = false;
+				put(o, line + i, 2);
+				i += 2;
+			} else {
+				put(o, line + i++, 1);
+			}
+			continue;
+		}
+		if (c == '/' && i + 1 < len && line[i + 1] == '/') {
+			put(o, line + i, len - i);
+			return;
+		}
+		if (c == '/' && i + 1 < len && line[i + 1] == '*') {
+			*in_comment = true;
+			put(o, line + i, 2);
+			i += 2;
+			continue;
+		}
+		if (c == '"' || c == '\'') {
+			size_t j = i + 1;
+
+			while (j < len && line[j] != c)
+				j += line[j] == '\\' ? 2 : 1;
+			j = j < len ? j + 1 : len;
+			put(o, line + i, j - i);
+			i = j;
+			continue;
+		}
+		if (ident_char(c) && (i == 0 || !ident_char(line[i - 1]))) {
+			size_t j = i;
+
+			while (j < len && ident_char(line[j]))
+				j++;
+			if (j - i == 10 &&
+			    !strncmp(line + i, "bpf_printk", 10)) {
+				puts_(o, "bpf_trace_printk");
+				tu->libbpf_style = true;
+			} else {
+				if (j - i == 3 &&
+				    !strncmp(line + i, "SEC", 3) && j < len &&
+				    line[j] == '(') {
+					const char *q = line + j + 1;
+					const char *close;
+
+					while (*q == ' ')
+						q++;
+					close = *q == '"' ? strchr(q + 1, '"')
+							  : NULL;
+					tu->libbpf_style = true;
+					if (close &&
+					    tu->nsections < TUTORIAL_MAX &&
+					    annotated_function(
+						    close + 1,
+						    tu->sections[tu->nsections]
+							    .func,
+						    sizeof(tu->sections[0]
+								   .func))) {
+						snprintf(
+							tu->sections
+								[tu->nsections]
+									.section,
+							sizeof(tu->sections[0]
+								       .section),
+							"%.*s",
+							(int)(close - q - 1),
+							q + 1);
+						tu->nsections++;
+					}
+				}
+				put(o, line + i, j - i);
+			}
+			i = j;
+			continue;
+		}
+		put(o, line + i++, 1);
+	}
+	(void)rest_of_source;
+}
+
+static bool is_libbpf_include(const char *line, size_t len)
+{
+	const char *p = line;
+
+	while (p < line + len && isspace((unsigned char)*p))
+		p++;
+	if (line + len - p < 8 || strncmp(p, "#include", 8))
+		return false;
+	p += 8;
+	while (p < line + len && isspace((unsigned char)*p))
+		p++;
+	/* <linux/bpf.h> too: libbcc includes its own copy of the UAPI
+	 * definitions, while the kernel tree's include/linux/bpf.h is the
+	 * kernel-internal header, slow to compile (1.5 s) and not what a
+	 * tutorial means. */
+	return (line + len - p > 5 &&
+		(!strncmp(p, "<bpf/", 5) || !strncmp(p, "\"bpf/", 5))) ||
+	       (line + len - p >= 13 && !strncmp(p, "<linux/bpf.h>", 13));
+}
+
+/* `char LICENSE[] SEC("license") = "...";`: the license's text. */
+static bool license_line(const char *line, size_t len, char *lic, size_t size)
+{
+	const char *sec = NULL, *q, *close;
+
+	for (const char *p = line; p + 14 <= line + len; p++)
+		if (!strncmp(p, "SEC(\"license\")", 14)) {
+			sec = p;
+			break;
+		}
+	if (!sec)
+		return false;
+	q = memchr(sec + 14, '"', (size_t)(line + len - sec - 14));
+	if (!q)
+		return false;
+	close = memchr(q + 1, '"', (size_t)(line + len - q - 1));
+	if (!close || close == q + 1)
+		return false;
+	snprintf(lic, size, "%.*s", (int)(close - q - 1), q + 1);
+	return true;
+}
+
+int tutorial_rewrite(struct tutorial *tu, const char *text, const char *name,
+		     const struct setting *sets, size_t nsets, int pid,
+		     struct error *err)
+{
+	struct out o = {0};
+	bool in_comment = false;
+	int depth = 0;
+	const char *p = text, *end = text + strlen(text);
+
+	memset(tu, 0, sizeof(*tu));
+	put(&o, "", 0);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char type[128], cname[128], value[128], lic[128];
+
+		if (!in_comment && depth == 0 && is_libbpf_include(p, len)) {
+			puts_(&o, "/* ");
+			put(&o, p + strspn(p, " \t#"), len - strspn(p, " \t#"));
+			puts_(&o, ": provided by bcc-hello */");
+			tu->libbpf_style = true;
+		} else if (!in_comment && depth == 0 &&
+			   license_line(p, len, lic, sizeof(lic))) {
+			puts_(&o, "#define BPF_LICENSE ");
+			puts_(&o, lic);
+			tu->libbpf_style = true;
+		} else if (!in_comment && depth == 0 &&
+			   const_global(p, len, type, cname, value)) {
+			const char *set = setting_for(cname, sets, nsets);
+			size_t k = tu->nconsts;
+
+			if (set)
+				snprintf(value, sizeof(value), "%s", set);
+			else if (pid && (!strcmp(cname, "pid_filter") ||
+					 !strcmp(cname, "PID_FILTER")))
+				snprintf(value, sizeof(value), "%d", pid);
+			if (k < TUTORIAL_MAX) {
+				snprintf(tu->consts[k].name, 128, "%s", cname);
+				snprintf(tu->consts[k].type, 128, "%s", type);
+				snprintf(tu->consts[k].value, 128, "%s", value);
+				tu->nconsts++;
+			}
+			puts_(&o, "#define ");
+			puts_(&o, cname);
+			puts_(&o, " ((");
+			puts_(&o, type);
+			puts_(&o, ")(");
+			puts_(&o, value);
+			puts_(&o, "))");
+		} else {
+			rewrite_tokens(tu, &o, p, len, p, &in_comment);
+		}
+		/* brace depth, roughly: outside comments and strings */
+		for (size_t i = 0; i < len; i++) {
+			if (p[i] == '"' || p[i] == '\'') {
+				char q = p[i];
+
+				for (i++; i < len && p[i] != q; i++)
+					if (p[i] == '\\')
+						i++;
+			} else if (p[i] == '/' && i + 1 < len &&
+				   p[i + 1] == '/') {
+				break;
+			} else if (p[i] == '{') {
+				depth++;
+			} else if (p[i] == '}' && depth > 0) {
+				depth--;
+			}
+		}
+		if (!nl)
+			break;
+		put(&o, "\n", 1);
+		p = nl + 1;
+	}
+	for (size_t i = 0; i < nsets; i++) {
+		bool found = false;
+
+		for (size_t k = 0; k < tu->nconsts; k++)
+			found |= !strcmp(tu->consts[k].name, sets[i].name);
+		if (!found) {
+			free(o.p);
+			return error_usage(
+				err,
+				"--set %s: %s has no top-level const global named %s; declare it as 'const volatile TYPE %s = VALUE;'",
+				sets[i].name, name, sets[i].name, sets[i].name);
+		}
+	}
+	tu->prelude = strdup(tu->libbpf_style ? prelude_text : "");
+	if (o.oom || !tu->prelude) {
+		free(o.p);
+		free(tu->prelude);
+		tu->prelude = NULL;
+		return error_set(err, "out of memory");
+	}
+	tu->text = o.p;
+	return 0;
+}
+
+const char *tutorial_section_of(const struct tutorial *tu, const char *func)
+{
+	for (size_t i = 0; i < tu->nsections; i++)
+		if (!strcmp(tu->sections[i].func, func))
+			return tu->sections[i].section;
+	return NULL;
+}
+
+void tutorial_release(struct tutorial *tu)
+{
+	free(tu->text);
+	free(tu->prelude);
+	tu->text = tu->prelude = NULL;
+}

@@ -1,0 +1,62 @@
+/* tutorial.h: make libbpf-style tutorial sources compile with libbcc.
+ *
+ * The eBPF tutorials write programs for libbpf: #include <bpf/bpf_helpers.h>,
+ * SEC("tp/syscalls/sys_enter_write") on each entry point, bpf_printk(),
+ * char LICENSE[] SEC("license") = "...", and top-level const globals such
+ * as `const pid_t pid_filter = 0;`. libbcc knows none of these. This pass
+ * rewrites them, line for line (the line count never changes, so every
+ * diagnostic still names the user's line):
+ *   - the libbpf includes and <linux/bpf.h> become comments (a small
+ *     prelude defines SEC; libbcc has its own UAPI definitions);
+ *   - bpf_printk becomes bpf_trace_printk, which libbcc rewrites itself
+ *     (it cannot be reached through a macro);
+ *   - the license line becomes `#define BPF_LICENSE ...`, as libbcc reads it;
+ *   - each const global becomes a macro, `#define NAME ((TYPE)(VALUE))`,
+ *     its value settable with --set NAME=VALUE (and -p for pid_filter);
+ *   - each SEC("...") is recorded with the function it annotates, so the
+ *     entry point can be attached where it says.
+ */
+#ifndef BCC_HELLO_TUTORIAL_H
+#define BCC_HELLO_TUTORIAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct error;
+
+#define TUTORIAL_MAX 64
+
+struct setting {
+	const char *name;  /* a C identifier */
+	const char *value; /* an integer constant */
+};
+
+struct tutorial {
+	char *text;    /* the rewritten source, same lines (owned) */
+	char *prelude; /* definitions to put before it (owned, maybe "") */
+	size_t nsections;
+	struct {
+		char func[128];
+		char section[128];
+	} sections[TUTORIAL_MAX];
+	size_t nconsts;
+	struct {
+		char name[128];
+		char type[128];
+		char value[128];
+	} consts[TUTORIAL_MAX];
+	bool libbpf_style; /* any of the above was found */
+};
+
+/* Rewrite text (name for messages). sets: --set values; pid: -p value
+ * (0 = none), given to a const global named pid_filter or PID_FILTER. */
+int tutorial_rewrite(struct tutorial *tu, const char *text, const char *name,
+		     const struct setting *sets, size_t nsets, int pid,
+		     struct error *err);
+/* The section recorded for a function, or NULL. */
+const char *tutorial_section_of(const struct tutorial *tu, const char *func);
+/* Is s an integer constant --set accepts (decimal or hex, optional '-')? */
+bool tutorial_valid_value(const char *s);
+void tutorial_release(struct tutorial *tu);
+
+#endif
