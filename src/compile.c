@@ -157,6 +157,12 @@ int compile_program(struct program *prog, const struct source *src,
 		free_cflags(cflags, ncflags);
 		return -1;
 	}
+	for (size_t i = 0; i < ncflags; i++) {
+		size_t used = strlen(prog->flags);
+
+		snprintf(prog->flags + used, sizeof(prog->flags) - used, "%s%s",
+			 i ? " " : "", cflags[i]);
+	}
 	text = full_text(src, copts->tu);
 	if (!text) {
 		free_cflags(cflags, ncflags);

@@ -30,9 +30,10 @@ struct compile_opts {
 };
 
 struct program {
-	void *module;	/* libbcc's module (owned) */
-	double seconds; /* how long clang and LLVM took */
-	char *warnings; /* compiler warnings of a successful build, or NULL */
+	void *module;	  /* libbcc's module (owned) */
+	double seconds;	  /* how long clang and LLVM took */
+	char *warnings;	  /* compiler warnings of a successful build, or NULL */
+	char flags[1024]; /* our compiler flags, for -v (libbcc adds its own) */
 };
 
 int compile_program(struct program *prog, const struct source *src,

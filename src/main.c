@@ -339,7 +339,8 @@ int main(int argc, char **argv)
 		goto done;
 	if (prog.warnings)
 		fputs(prog.warnings, stderr);
-	narrate(&opts, "[1/5] compiled in %.3f s", prog.seconds);
+	narrate(&opts, "[1/5] compiled in %.3f s with %s (and libbcc's own)",
+		prog.seconds, prog.flags);
 	if (stop_pending(&stop_set))
 		goto stopped;
 
