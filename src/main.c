@@ -24,6 +24,7 @@
 #include "tracefs.h"
 #include "tracepipe.h"
 #include "tutorial.h"
+#include "watch.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -110,60 +111,6 @@ static const char *headers_how(const struct headers *hdr)
 	return "";
 }
 
-/* Stage 4: read until a signal, the duration, the count, or a closed
- * stdout. Output is flushed after each batch read from the kernel, so a
- * pipe (bcc-hello | grep) sees events live. */
-static int read_loop(struct tracepipe *tp, struct output *out,
-		     const struct options *opts, struct error *err)
-{
-	double deadline =
-		opts->duration > 0 ? now_seconds() + opts->duration : 0;
-	struct pollfd pfd = {.fd = tp->fd, .events = POLLIN};
-	sigset_t none;
-
-	sigemptyset(&none);
-	while (!exiting) {
-		struct timespec ts, *timeout = NULL;
-		long n;
-		int ready;
-
-		if (deadline) {
-			double left = deadline - now_seconds();
-
-			if (left <= 0)
-				break;
-			ts.tv_sec = (time_t)left;
-			ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
-			timeout = &ts;
-		}
-		ready = ppoll(&pfd, 1, timeout, &none);
-		if (ready < 0) {
-			if (errno == EINTR)
-				continue;
-			return error_set(err, "waiting for trace_pipe: %s",
-					 strerror(errno));
-		}
-		if (ready == 0)
-			continue;
-		/* Drain what is there, up to a bound, then flush once. */
-		for (int batch = 0; batch < 64; batch++) {
-			n = tracepipe_read(tp, output_line, out);
-			if (n < 0)
-				return error_set(err,
-						 "reading %s/trace_pipe: %s",
-						 tp->dir, strerror(errno));
-			if (n == 0 || out->failed ||
-			    (out->limit && out->events >= out->limit))
-				break;
-		}
-		if (!output_flush(out))
-			break; /* the reader went away: a normal stop */
-		if (out->limit && out->events >= out->limit)
-			break;
-	}
-	return 0;
-}
-
 /* -l [PATTERN]: the tracepoints of the running kernel, with -v their
  * fields (what args-> offers in a TRACEPOINT_PROBE). */
 static int list_mode(const struct options *opts, struct error *err)
@@ -229,6 +176,234 @@ static void summary(const struct output *out, const struct tracepipe *tp)
 	fputc('\n', stderr);
 }
 
+/* One version of the program, from its source to its attachments. With
+ * --watch a new version is built while the old one still runs. */
+struct version {
+	struct source src;
+	struct tutorial tu;
+	struct program prog;
+	struct loaded_set set;
+	struct attachments at;
+};
+
+/* What the stages share, for building versions and the read loop. */
+struct run {
+	const struct options *opts;
+	const struct tracefs *tfs;
+	struct tracepipe *tp; /* NULL with --dry-run */
+	struct output out;
+	struct watch watch;
+	sigset_t stop_set;
+};
+
+static void release_version(struct version *v)
+{
+	attach_release(&v->at);
+	load_release(&v->set);
+	compile_release(&v->prog);
+	tutorial_release(&v->tu);
+	source_release(&v->src);
+}
+
+/* Stages 1 and 2 for one version: read, translate, compile, load. */
+static int build_version(struct version *v, struct run *r, struct error *err)
+{
+	const struct options *opts = r->opts;
+	struct setting sets[OPTIONS_MAX_LIST];
+	struct compile_opts copts;
+	struct load_opts lo;
+	char kprobe_events[PATH_MAX];
+	double t0;
+	int loaded;
+
+	if (opts->file ? source_read(&v->src, opts->file, err)
+		       : source_embedded(&v->src, err))
+		return -1;
+	for (size_t i = 0; i < opts->nsets; i++)
+		sets[i] = (struct setting){opts->sets[i].name,
+					   opts->sets[i].value};
+	if (tutorial_rewrite(&v->tu, v->src.text, v->src.name, sets,
+			     opts->nsets, opts->pid, err))
+		return -1;
+	if (opts->pid && !honours_pid(&v->src, &v->tu))
+		fprintf(stderr,
+			"bcc-hello: warning: %s uses neither PID_FILTER nor a const pid_filter, so -p %d filters nothing in the kernel\n",
+			v->src.name, opts->pid);
+
+	/* 1. compile */
+	copts = (struct compile_opts){.pid_filter = opts->pid,
+				      .tu = &v->tu,
+				      .defines = opts->defines,
+				      .ndefines = opts->ndefines,
+				      .includes = opts->includes,
+				      .nincludes = opts->nincludes,
+				      .dump = opts->dump,
+				      .dump_out = stdout,
+				      .verbose = opts->verbose};
+	narrate(opts, "[1/5] compile: %s%s", v->src.name,
+		v->tu.libbpf_style ? " (libbpf style, translated)" : "");
+	for (size_t i = 0; i < v->tu.nconsts; i++)
+		narrate(opts, "[1/5] const %s %s = %s", v->tu.consts[i].type,
+			v->tu.consts[i].name, v->tu.consts[i].value);
+	if (compile_program(&v->prog, &v->src, &copts, err))
+		return -1;
+	if (v->prog.warnings)
+		fputs(v->prog.warnings, stderr);
+	narrate(opts, "[1/5] compiled in %.3f s with %s (and libbcc's own)",
+		v->prog.seconds, v->prog.flags);
+
+	/* 2. load */
+	path_fmt(kprobe_events, sizeof(kprobe_events), "%s/kprobe_events",
+		 r->tfs->path);
+	lo = (struct load_opts){.category = opts->tp_category,
+				.event = opts->tp_event,
+				.tp_given = opts->tp_given,
+				.kprobes = access(kprobe_events, F_OK) == 0,
+				.verbose = opts->verbose};
+	t0 = now_seconds();
+	if (r->tp)
+		tracepipe_before_load(r->tp, r->tfs,
+				      strstr(v->tu.text, "bpf_trace_printk"));
+	loaded = load_programs(&v->set, &v->prog, &v->src, &v->tu, &lo, err);
+	if (r->tp)
+		tracepipe_after_load(r->tp, r->tfs, loaded == 0);
+	if (loaded)
+		return -1;
+	narrate_loaded(opts, &v->set, now_seconds() - t0);
+	/* The kernel holds the programs now. A module without tables (maps)
+	 * is not needed any more: free clang's and LLVM's memory before the
+	 * long-running part. */
+	compile_drop_if_unused(&v->prog);
+	return 0;
+}
+
+/* Stage 3 for one version. */
+static int attach_version(struct version *v, struct run *r, struct error *err)
+{
+	double t0 = now_seconds();
+
+	if (attach_all(&v->at, r->tfs, &v->set, err))
+		return -1;
+	for (size_t i = 0; i < v->set.n; i++) {
+		char where[300];
+
+		narrate(r->opts, "[3/5] attach: %s() to %s",
+			v->set.progs[i].entry.func,
+			entry_describe(&v->set.progs[i].entry, where,
+				       sizeof(where)));
+	}
+	narrate(r->opts, "[3/5] attached in %.3f s", now_seconds() - t0);
+	return 0;
+}
+
+/* --watch: build and attach the new version while the old one runs;
+ * only then detach the old one, so no event is missed (a few may be seen
+ * twice). A version that fails leaves the last good one running. */
+static void reload(struct version *versions, struct version **cur,
+		   struct run *r)
+{
+	struct error err = {0};
+	struct version *old = *cur;
+	struct version *spare =
+		old == &versions[0] ? &versions[1] : &versions[0];
+	char when[16];
+	time_t now = time(NULL);
+
+	strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
+	memset(spare, 0, sizeof(*spare));
+	if (build_version(spare, r, &err) || attach_version(spare, r, &err)) {
+		release_version(spare);
+		error_print(&err);
+		fprintf(stderr,
+			"bcc-hello: %s reload of %s failed; the previous version keeps running\n",
+			when, r->opts->file);
+		return;
+	}
+	release_version(old);
+	*cur = spare;
+	fprintf(stderr, "bcc-hello: %s reloaded %s (compiled in %.3f s)\n",
+		when, r->opts->file, spare->prog.seconds);
+	/* The released version's memory is free for the next one. */
+	memset(old, 0, sizeof(*old));
+}
+
+/* Stage 4: read until a signal, the duration, the count, or a closed
+ * stdout; with --watch, reload on a saved file or SIGHUP. Output is
+ * flushed after each batch read from the kernel, so a pipe
+ * (bcc-hello | grep) sees events live. */
+static int read_loop(struct run *r, struct version *versions,
+		     struct version **cur, struct error *err)
+{
+	const struct options *opts = r->opts;
+	double deadline =
+		opts->duration > 0 ? now_seconds() + opts->duration : 0;
+	struct pollfd pfd[2] = {{.fd = r->tp->fd, .events = POLLIN},
+				{.fd = r->watch.fd, .events = POLLIN}};
+	struct output *out = &r->out;
+	sigset_t none;
+
+	sigemptyset(&none);
+	for (;;) {
+		struct timespec ts, *timeout = NULL;
+		double left = -1;
+		int ready, due;
+
+		if (exiting == SIGHUP && opts->watch) {
+			exiting = 0;
+			reload(versions, cur, r);
+			continue;
+		}
+		if (exiting)
+			break;
+		if (deadline) {
+			left = deadline - now_seconds();
+			if (left <= 0)
+				break;
+		}
+		due = opts->watch ? watch_due_ms(&r->watch) : -1;
+		if (due == 0) {
+			r->watch.pending = false;
+			reload(versions, cur, r);
+			continue;
+		}
+		if (due > 0 && (left < 0 || due / 1000.0 < left))
+			left = due / 1000.0;
+		if (left >= 0) {
+			ts.tv_sec = (time_t)left;
+			ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+			timeout = &ts;
+		}
+		ready = ppoll(pfd, opts->watch ? 2 : 1, timeout, &none);
+		if (ready < 0) {
+			if (errno == EINTR)
+				continue;
+			return error_set(err, "waiting for trace_pipe: %s",
+					 strerror(errno));
+		}
+		if (opts->watch && (pfd[1].revents & POLLIN))
+			watch_drain(&r->watch);
+		if (!(pfd[0].revents & POLLIN))
+			continue;
+		/* Drain what is there, up to a bound, then flush once. */
+		for (int batch = 0; batch < 64; batch++) {
+			long n = tracepipe_read(r->tp, output_line, out);
+
+			if (n < 0)
+				return error_set(err,
+						 "reading %s/trace_pipe: %s",
+						 r->tp->dir, strerror(errno));
+			if (n == 0 || out->failed ||
+			    (out->limit && out->events >= out->limit))
+				break;
+		}
+		if (!output_flush(out))
+			break; /* the reader went away: a normal stop */
+		if (out->limit && out->events >= out->limit)
+			break;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct error err = {0};
@@ -236,23 +411,13 @@ int main(int argc, char **argv)
 	struct headers_roots roots;
 	struct headers hdr = {0};
 	struct tracefs tfs = {0};
-	struct source src = {0};
-	struct tutorial tu = {0};
-	struct program prog = {0};
-	struct loaded_set set = {0};
-	struct attachments at = {0};
-	struct tracepipe *tp = NULL;
-	struct setting sets[OPTIONS_MAX_LIST];
-	struct output out;
-	struct compile_opts copts;
-	struct load_opts lo;
-	sigset_t stop_set;
+	struct version versions[2] = {0};
+	struct version *cur = &versions[0];
+	struct run r = {.opts = &opts, .tfs = &tfs, .watch = {.fd = -1}};
 	const char *explicit_dir;
-	char kprobe_events[PATH_MAX];
-	double t0;
-	int ret = -1, stale, loaded;
+	int ret = -1, stale;
 
-	setup_signals(&stop_set);
+	setup_signals(&r.stop_set);
 	if (options_parse(&opts, argc, argv, &err))
 		goto done;
 	if (opts.help) {
@@ -267,9 +432,11 @@ int main(int argc, char **argv)
 		ret = list_mode(&opts, &err);
 		goto done;
 	}
+	if (opts.watch)
+		sigdelset(&r.stop_set, SIGHUP); /* SIGHUP reloads */
 
 	/* What the flow needs before it starts: privileges, tracefs, a
-	 * kernel header tree and the program's source. */
+	 * kernel header tree. */
 	if (privilege_check(&err))
 		goto done;
 	if (tracefs_open(&tfs, &err))
@@ -290,133 +457,72 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"bcc-hello: warning: no headers for kernel %s; compiling against %s headers (struct layouts come from that version; tracepoint arguments stay exact)\n",
 			roots.release, hdr.version);
-	if (opts.file ? source_read(&src, opts.file, &err)
-		      : source_embedded(&src, &err))
+	if (opts.watch && watch_open(&r.watch, opts.file, &err))
 		goto done;
-	for (size_t i = 0; i < opts.nsets; i++)
-		sets[i] =
-			(struct setting){opts.sets[i].name, opts.sets[i].value};
-	if (tutorial_rewrite(&tu, src.text, src.name, sets, opts.nsets,
-			     opts.pid, &err))
-		goto done;
-	if (opts.pid && !honours_pid(&src, &tu))
-		fprintf(stderr,
-			"bcc-hello: warning: %s uses neither PID_FILTER nor a const pid_filter, so -p %d filters nothing in the kernel\n",
-			src.name, opts.pid);
 
 	/* The pipe is opened before compiling: a busy or missing pipe is
 	 * reported before the slow part, and the instance exists before the
 	 * attach, so no event of the program is missed. */
 	if (!opts.dry_run) {
-		tp = malloc(sizeof(*tp));
-		if (!tp) {
+		r.tp = malloc(sizeof(*r.tp));
+		if (!r.tp) {
 			error_set(&err, "out of memory");
 			goto done;
 		}
-		if (tracepipe_open(tp, &tfs, opts.global_pipe, &err)) {
-			free(tp);
-			tp = NULL;
+		if (tracepipe_open(r.tp, &tfs, opts.global_pipe, &err)) {
+			free(r.tp);
+			r.tp = NULL;
 			goto done;
 		}
 	}
 
-	/* 1. compile */
-	copts = (struct compile_opts){.pid_filter = opts.pid,
-				      .tu = &tu,
-				      .defines = opts.defines,
-				      .ndefines = opts.ndefines,
-				      .includes = opts.includes,
-				      .nincludes = opts.nincludes,
-				      .dump = opts.dump,
-				      .dump_out = stdout,
-				      .verbose = opts.verbose};
-	narrate(&opts, "[1/5] compile: %s%s with -DPID_FILTER=%d", src.name,
-		tu.libbpf_style ? " (libbpf style, translated)" : "", opts.pid);
-	for (size_t i = 0; i < tu.nconsts; i++)
-		narrate(&opts, "[1/5] const %s %s = %s", tu.consts[i].type,
-			tu.consts[i].name, tu.consts[i].value);
-	if (compile_program(&prog, &src, &copts, &err))
+	/* 1 and 2. compile and load */
+	if (build_version(cur, &r, &err))
 		goto done;
-	if (prog.warnings)
-		fputs(prog.warnings, stderr);
-	narrate(&opts, "[1/5] compiled in %.3f s with %s (and libbcc's own)",
-		prog.seconds, prog.flags);
-	if (stop_pending(&stop_set))
-		goto stopped;
-
-	/* 2. load */
-	path_fmt(kprobe_events, sizeof(kprobe_events), "%s/kprobe_events",
-		 tfs.path);
-	lo = (struct load_opts){.category = opts.tp_category,
-				.event = opts.tp_event,
-				.tp_given = opts.tp_given,
-				.kprobes = access(kprobe_events, F_OK) == 0,
-				.verbose = opts.verbose};
-	t0 = now_seconds();
-	if (tp)
-		tracepipe_before_load(tp, &tfs,
-				      strstr(tu.text, "bpf_trace_printk"));
-	loaded = load_programs(&set, &prog, &src, &tu, &lo, &err);
-	if (tp)
-		tracepipe_after_load(tp, &tfs, loaded == 0);
-	if (loaded)
-		goto done;
-	narrate_loaded(&opts, &set, now_seconds() - t0);
 	if (opts.dry_run) {
 		fprintf(stderr,
 			"bcc-hello: %s: compiled and loaded %zu program%s; nothing attached (--dry-run)\n",
-			src.name, set.n, set.n == 1 ? "" : "s");
-		goto stopped;
+			cur->src.name, cur->set.n, cur->set.n == 1 ? "" : "s");
+		ret = 0;
+		goto done;
 	}
-	/* The kernel holds the programs now. A module without tables (maps)
-	 * is not needed any more: free clang's and LLVM's memory before the
-	 * long-running part. */
-	compile_drop_if_unused(&prog);
+	if (stop_pending(&r.stop_set)) {
+		ret = 0;
+		goto done;
+	}
 
 	/* 3. attach */
-	t0 = now_seconds();
-	if (attach_all(&at, &tfs, &set, &err))
+	if (attach_version(cur, &r, &err))
 		goto done;
-	for (size_t i = 0; i < set.n; i++) {
-		char where[300];
-
-		narrate(&opts, "[3/5] attach: %s() to %s",
-			set.progs[i].entry.func,
-			entry_describe(&set.progs[i].entry, where,
-				       sizeof(where)));
-	}
-	narrate(&opts, "[3/5] attached in %.3f s", now_seconds() - t0);
 
 	/* 4. read */
-	narrate(&opts, "[4/5] read: %s/trace_pipe; Ctrl-C to stop", tp->dir);
-	output_init(&out, stdout, opts.raw, getpid(), opts.pid, opts.count);
+	narrate(&opts, "[4/5] read: %s/trace_pipe; Ctrl-C to stop%s", r.tp->dir,
+		opts.watch ? "; save the file to reload it" : "");
+	output_init(&r.out, stdout, opts.raw, getpid(), opts.pid, opts.count);
 	if (!opts.raw) {
 		fprintf(stdout, "%-18s %-16s %-7s %-3s %s\n", "TIME(s)", "COMM",
 			"PID", "CPU", "MESSAGE");
-		out.header_done = true;
-		output_flush(&out);
+		r.out.header_done = true;
+		output_flush(&r.out);
 	}
-	if (!stop_pending(&stop_set) && read_loop(tp, &out, &opts, &err))
+	if (!stop_pending(&r.stop_set) && read_loop(&r, versions, &cur, &err))
 		goto done;
 
 	/* 5. detach, then the summary with the kernel's own lost count. */
-	attach_release(&at);
-	narrate(&opts, "[5/5] detach: closed %zu attachment%s; removing %s",
-		set.n, set.n == 1 ? "" : "s",
-		tp->instance ? tp->dir : "nothing (global pipe)");
-	summary(&out, tp);
-stopped:
+	narrate(&opts, "[5/5] detach: closing %zu attachment%s; removing %s",
+		cur->at.n, cur->at.n == 1 ? "" : "s",
+		r.tp->instance ? r.tp->dir : "nothing (global pipe)");
+	attach_release(&cur->at);
+	summary(&r.out, r.tp);
 	ret = 0;
 done:
-	attach_release(&at);
-	if (tp) {
-		tracepipe_release(tp);
-		free(tp);
+	release_version(&versions[0]);
+	release_version(&versions[1]);
+	if (r.tp) {
+		tracepipe_release(r.tp);
+		free(r.tp);
 	}
-	load_release(&set);
-	compile_release(&prog);
-	tutorial_release(&tu);
-	source_release(&src);
+	watch_release(&r.watch);
 	headers_release(&hdr);
 	tracefs_release(&tfs);
 	if (ret) {

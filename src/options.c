@@ -10,7 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_RAW = 0x100, OPT_GLOBAL_PIPE, OPT_SET, OPT_DRY_RUN, OPT_DUMP };
+enum {
+	OPT_RAW = 0x100,
+	OPT_GLOBAL_PIPE,
+	OPT_SET,
+	OPT_DRY_RUN,
+	OPT_DUMP,
+	OPT_WATCH
+};
 
 static const struct option long_opts[] = {
 	{"file", required_argument, NULL, 'f'},
@@ -28,6 +35,7 @@ static const struct option long_opts[] = {
 	{"list", no_argument, NULL, 'l'},
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	{"dump", required_argument, NULL, OPT_DUMP},
+	{"watch", no_argument, NULL, OPT_WATCH},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{0},
@@ -40,7 +48,8 @@ void options_usage(FILE *out)
 {
 	fputs("Usage: bcc-hello [-f FILE] [-p PID] [-t CATEGORY:EVENT] [-d SECONDS] [-c COUNT]\n"
 	      "                 [--raw] [--global-pipe] [-K DIR] [-D NAME[=VALUE]] [-I DIR]\n"
-	      "                 [--set NAME=VALUE] [--dry-run] [--dump KIND] [-v] [-h] [-V]\n"
+	      "                 [--set NAME=VALUE] [--dry-run] [--watch] [--dump KIND]\n"
+	      "                 [-v] [-h] [-V]\n"
 	      "       bcc-hello -l [PATTERN] [-v]\n"
 	      "\n"
 	      "Compile a BPF C program with libbcc at run time, load it, attach it to a\n"
@@ -64,6 +73,9 @@ void options_usage(FILE *out)
 	      "      --set NAME=VALUE     set a top-level const global of the program\n"
 	      "                           (-p sets pid_filter or PID_FILTER)\n"
 	      "      --dry-run            compile and load (the verifier runs), attach nothing\n"
+	      "      --watch              with -f: reload the program each time the file is\n"
+	      "                           saved (or on SIGHUP); a broken version leaves the\n"
+	      "                           last good one running\n"
 	      "      --dump KIND          print the program as source (after translation),\n"
 	      "                           preprocessed, ir (LLVM) or bpf (instructions)\n"
 	      "  -l, --list [PATTERN]     list tracepoints matching a glob, like\n"
@@ -284,6 +296,9 @@ static int parse_one(struct options *opts, int c, const char *arg,
 	case OPT_DRY_RUN:
 		opts->dry_run = true;
 		return 0;
+	case OPT_WATCH:
+		opts->watch = true;
+		return 0;
 	case OPT_DUMP:
 		return parse_dump(opts, arg, err);
 	case 'd':
@@ -356,6 +371,10 @@ int options_parse(struct options *opts, int argc, char **argv,
 		if (parse_one(opts, c, optarg, text, err))
 			return -1;
 	}
+	if (opts->watch && !opts->file)
+		return error_usage(
+			err,
+			"--watch reloads the file given with -f: add -f FILE");
 	if (opts->list && optind < argc)
 		opts->list_pattern = argv[optind++];
 	if (optind < argc)

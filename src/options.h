@@ -37,6 +37,7 @@ struct options {
 	bool list;		  /* -l: list tracepoints */
 	const char *list_pattern; /* its glob, NULL = all */
 	bool dry_run;		  /* --dry-run: compile and load only */
+	bool watch;		  /* --watch: reload -f FILE when it is saved */
 	enum dump_kind dump;	  /* --dump KIND */
 	bool help;		  /* -h */
 	bool version;		  /* -V */
