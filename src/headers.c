@@ -11,6 +11,8 @@
  */
 #include "headers.h"
 #include "error.h"
+#include "synth.h"
+#include "tracepipe.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -26,6 +28,7 @@
 #define PREFIX "linux-headers-"
 
 static struct utsname system_uts;
+static char config_buf[PATH_MAX];
 
 void headers_roots_system(struct headers_roots *roots)
 {
@@ -37,6 +40,10 @@ void headers_roots_system(struct headers_roots *roots)
 	roots->kheaders = "/sys/kernel/kheaders.tar.xz";
 	roots->tmp_dir = tmp && tmp[0] == '/' ? tmp : "/tmp";
 	roots->release = system_uts.release;
+	roots->config = synth_config_path(system_uts.release, config_buf,
+					  sizeof(config_buf));
+	roots->usr_include = "/usr/include";
+	roots->machine = system_uts.machine;
 }
 
 static bool is_dir(const char *path)
@@ -393,6 +400,28 @@ int headers_find(struct headers *hdr, const struct headers_roots *roots,
 			 roots->kheaders);
 		return 0;
 	}
+	if (roots->config && roots->usr_include && roots->machine) {
+		if (synth_tree(hdr->merged, sizeof(hdr->merged), roots->tmp_dir,
+			       roots->config, roots->usr_include,
+			       roots->machine, err))
+			return -1;
+		hdr->kind = HEADERS_SYNTHESIZED;
+		path_fmt(hdr->path, sizeof(hdr->path), "%s", hdr->merged);
+		path_fmt(hdr->origin, sizeof(hdr->origin),
+			 "%s/linux and %s, made into %s", roots->usr_include,
+			 roots->config, hdr->merged);
+		return 0;
+	}
+	return headers_fallback(hdr, roots, err);
+}
+
+int headers_fallback(struct headers *hdr, const struct headers_roots *roots,
+		     struct error *err)
+{
+	int ret;
+
+	headers_release(hdr);
+	memset(hdr, 0, sizeof(*hdr));
 	ret = find_installed(hdr, roots, err);
 	if (ret == -2)
 		return error_set(
@@ -419,4 +448,34 @@ void headers_release(struct headers *hdr)
 		headers_remove_tree(hdr->merged);
 		hdr->merged[0] = '\0';
 	}
+}
+
+int headers_remove_stale(const char *tmp_dir)
+{
+	static const char prefix[] = "bcc-hello-headers-";
+	DIR *d = opendir(tmp_dir);
+	struct dirent *e;
+	int removed = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char p[PATH_MAX];
+		struct stat st;
+		long pid;
+
+		if (strncmp(e->d_name, prefix, sizeof(prefix) - 1))
+			continue;
+		pid = strtol(e->d_name + sizeof(prefix) - 1, NULL, 10);
+		if (pid <= 0 || pid == getpid() ||
+		    !tracepipe_owner_gone("/proc", (pid_t)pid) ||
+		    !path_fmt(p, sizeof(p), "%s/%s", tmp_dir, e->d_name) ||
+		    lstat(p, &st) || !S_ISDIR(st.st_mode) ||
+		    st.st_uid != geteuid())
+			continue;
+		if (headers_remove_tree(p) == 0)
+			removed++;
+	}
+	closedir(d);
+	return removed;
 }

@@ -1,9 +1,12 @@
 /* headers.h: find the kernel header tree libbcc compiles against.
  *
  * Order: -K DIR or BCC_KERNEL_SOURCE; /lib/modules/RELEASE/build (and
- * source); /sys/kernel/kheaders.tar.xz; the newest /usr/src/linux-headers-*
- * tree, merging Debian's split -ARCH and -common folders into one private
- * tree of symbolic links (nothing in system folders is changed).
+ * source); /sys/kernel/kheaders.tar.xz (all the running kernel's own); a
+ * tree synthesized from the user-space API headers and the running
+ * kernel's configuration (synth.h); and only when a program needs more,
+ * the newest /usr/src/linux-headers-* tree, merging Debian's split -ARCH
+ * and -common folders into one private tree of symbolic links (nothing in
+ * system folders is changed).
  */
 #ifndef BCC_HELLO_HEADERS_H
 #define BCC_HELLO_HEADERS_H
@@ -14,10 +17,11 @@
 struct error;
 
 enum headers_kind {
-	HEADERS_EXPLICIT,  /* -K or BCC_KERNEL_SOURCE */
-	HEADERS_MODULES,   /* /lib/modules/RELEASE/build: libbcc finds it */
-	HEADERS_KHEADERS,  /* /sys/kernel/kheaders.tar.xz: libbcc unpacks it */
-	HEADERS_INSTALLED, /* a /usr/src tree, possibly merged */
+	HEADERS_EXPLICIT, /* -K or BCC_KERNEL_SOURCE */
+	HEADERS_MODULES,  /* /lib/modules/RELEASE/build: libbcc finds it */
+	HEADERS_KHEADERS, /* /sys/kernel/kheaders.tar.xz: libbcc unpacks it */
+	HEADERS_SYNTHESIZED, /* made from the UAPI headers and the config */
+	HEADERS_INSTALLED,   /* a /usr/src tree, possibly merged */
 };
 
 /* Where to look; the defaults are the real system, tests point elsewhere. */
@@ -27,6 +31,9 @@ struct headers_roots {
 	const char *kheaders;	 /* /sys/kernel/kheaders.tar.xz */
 	const char *tmp_dir; /* where a merged tree is made: $TMPDIR or /tmp */
 	const char *release; /* uname -r */
+	const char *config;  /* the kernel's configuration, NULL = none */
+	const char *usr_include; /* /usr/include, for a synthesized tree */
+	const char *machine;	 /* uname -m */
 };
 
 struct headers {
@@ -45,6 +52,17 @@ void headers_roots_system(struct headers_roots *roots);
 /* Resolve a tree; explicit = -K or BCC_KERNEL_SOURCE (NULL if neither). */
 int headers_find(struct headers *hdr, const struct headers_roots *roots,
 		 const char *explicit_dir, struct error *err);
+/* The synthesized tree lacked a header a program needs: use an installed
+ * tree instead (mismatched, with its warning). -1 if there is none. */
+int headers_fallback(struct headers *hdr, const struct headers_roots *roots,
+		     struct error *err);
+/* The synthesized tree lacked a header a program needs: use an installed
+ * tree instead (mismatched, with its warning). -1 if there is none. */
+int headers_fallback(struct headers *hdr, const struct headers_roots *roots,
+		     struct error *err);
+/* Remove header trees left in tmp_dir by bcc-hello runs that were killed
+ * (bcc-hello-headers-<pid>-*, whose owner is gone). Returns how many. */
+int headers_remove_stale(const char *tmp_dir);
 /* Make BCC_KERNEL_SOURCE say what headers_find chose. */
 int headers_apply(const struct headers *hdr, struct error *err);
 /* Remove the merged tree, if one was made. */

@@ -104,6 +104,8 @@ static const char *headers_how(const struct headers *hdr)
 		return "the running kernel's, found by libbcc";
 	case HEADERS_KHEADERS:
 		return "the running kernel's kheaders, unpacked by libbcc";
+	case HEADERS_SYNTHESIZED:
+		return "made from the user-space API headers and the running kernel's configuration";
 	case HEADERS_INSTALLED:
 		return hdr->merged[0] ? "installed, merged into a private tree"
 				      : "installed";
@@ -190,11 +192,63 @@ struct version {
 struct run {
 	const struct options *opts;
 	const struct tracefs *tfs;
+	struct headers *hdr;
+	const struct headers_roots *roots;
 	struct tracepipe *tp; /* NULL with --dry-run */
 	struct output out;
 	struct watch watch;
 	sigset_t stop_set;
 };
+
+/* A compile against the synthesized tree failed on a missing header:
+ * the program needs kernel-internal headers. Switch to an installed tree
+ * (with its warning) and say so; true if the compile is worth retrying. */
+static bool needs_real_headers(struct run *r, struct error *err)
+{
+	const char *details = err->details ? err->details : "";
+	const char *nf = strstr(details, "file not found");
+	const char *incomplete =
+		strstr(details, "incomplete definition of type 'struct ");
+	char missing[256] = "a kernel header";
+	struct error fb = {0};
+
+	if (r->hdr->kind != HEADERS_SYNTHESIZED || (!nf && !incomplete))
+		return false;
+	if (!nf) { /* a kernel struct the user-space API does not define */
+		const char *name =
+			incomplete + strlen("incomplete definition of type '");
+		size_t n = strcspn(name, "'");
+
+		snprintf(missing, sizeof(missing), "%.*s", (int)n, name);
+		nf = details; /* no file name to look for */
+	}
+	/* "...: fatal error: 'linux/sched.h' file not found" */
+	for (const char *q = nf; q > details + 1 && q[-1] != '\n'; q--)
+		if (q[-1] == '\'' && q - 1 < nf - 2) {
+			const char *end = strchr(q, '\'');
+
+			if (end && end < nf)
+				snprintf(missing, sizeof(missing), "<%.*s>",
+					 (int)(end - q), q);
+			break;
+		}
+	if (headers_fallback(r->hdr, r->roots, &fb) ||
+	    headers_apply(r->hdr, &fb)) {
+		error_set(
+			err,
+			"%s needs kernel headers beyond the user-space API (%s is not there) and none are installed: install linux-headers-amd64 (or your kernel's headers), or give a tree with -K DIR",
+			r->opts->file ? r->opts->file : "the program", missing);
+		return false;
+	}
+	fprintf(stderr,
+		"bcc-hello: warning: %s needs kernel-internal headers (%s); compiling against the installed %s headers, whose struct layouts come from that version, not from kernel %s\n",
+		r->opts->file ? r->opts->file : "the program", missing,
+		r->hdr->mismatched ? r->hdr->version : "kernel's",
+		r->roots->release);
+	error_details(err, NULL);
+	err->msg[0] = '\0';
+	return true;
+}
 
 static void release_version(struct version *v)
 {
@@ -245,7 +299,9 @@ static int build_version(struct version *v, struct run *r, struct error *err)
 	for (size_t i = 0; i < v->tu.nconsts; i++)
 		narrate(opts, "[1/5] const %s %s = %s", v->tu.consts[i].type,
 			v->tu.consts[i].name, v->tu.consts[i].value);
-	if (compile_program(&v->prog, &v->src, &copts, err))
+	if (compile_program(&v->prog, &v->src, &copts, err) &&
+	    (!needs_real_headers(r, err) ||
+	     compile_program(&v->prog, &v->src, &copts, err)))
 		return -1;
 	if (v->prog.warnings)
 		fputs(v->prog.warnings, stderr);
@@ -413,7 +469,11 @@ int main(int argc, char **argv)
 	struct tracefs tfs = {0};
 	struct version versions[2] = {0};
 	struct version *cur = &versions[0];
-	struct run r = {.opts = &opts, .tfs = &tfs, .watch = {.fd = -1}};
+	struct run r = {.opts = &opts,
+			.tfs = &tfs,
+			.hdr = &hdr,
+			.roots = &roots,
+			.watch = {.fd = -1}};
 	const char *explicit_dir;
 	int ret = -1, stale;
 
@@ -444,10 +504,11 @@ int main(int argc, char **argv)
 	stale = tracepipe_remove_stale(&tfs);
 	narrate(&opts, "tracefs at %s%s%s", tfs.path,
 		tfs.mounted_by_us ? " (mounted by bcc-hello)" : "",
-		stale ? "; removed instances of killed runs" : "");
+		stale ? "; removed what killed runs left" : "");
 	explicit_dir =
 		opts.kernel_dir ? opts.kernel_dir : getenv("BCC_KERNEL_SOURCE");
 	headers_roots_system(&roots);
+	stale += headers_remove_stale(roots.tmp_dir);
 	if (headers_find(&hdr, &roots, explicit_dir, &err) ||
 	    headers_apply(&hdr, &err))
 		goto done;

@@ -298,7 +298,7 @@ int tutorial_rewrite(struct tutorial *tu, const char *text, const char *name,
 		     struct error *err)
 {
 	struct out o = {0};
-	bool in_comment = false;
+	bool in_comment = false, depth_comment = false;
 	int depth = 0;
 	const char *p = text, *end = text + strlen(text);
 
@@ -310,8 +310,18 @@ int tutorial_rewrite(struct tutorial *tu, const char *text, const char *name,
 		char type[128], cname[128], value[128], lic[128];
 
 		if (!in_comment && depth == 0 && is_libbpf_include(p, len)) {
+			const char *inc = p + strspn(p, " \t#");
+			size_t n = len - (size_t)(inc - p);
+			const char *close = memchr(inc, '>', n);
+
+			/* Keep "include <...>" only: a trailing comment would
+			 * end ours early. */
+			if (!close)
+				close = memchr(inc + 9, '"', n > 9 ? n - 9 : 0);
+			if (close)
+				n = (size_t)(close - inc) + 1;
 			puts_(&o, "/* ");
-			put(&o, p + strspn(p, " \t#"), len - strspn(p, " \t#"));
+			put(&o, inc, n);
 			puts_(&o, ": provided by bcc-hello */");
 			tu->libbpf_style = true;
 		} else if (!in_comment && depth == 0 &&
@@ -345,9 +355,19 @@ int tutorial_rewrite(struct tutorial *tu, const char *text, const char *name,
 		} else {
 			rewrite_tokens(tu, &o, p, len, p, &in_comment);
 		}
-		/* brace depth, roughly: outside comments and strings */
+		/* brace depth, outside comments and strings */
 		for (size_t i = 0; i < len; i++) {
-			if (p[i] == '"' || p[i] == '\'') {
+			if (depth_comment) {
+				if (p[i] == '*' && i + 1 < len &&
+				    p[i + 1] == '/') {
+					depth_comment = false;
+					i++;
+				}
+			} else if (p[i] == '/' && i + 1 < len &&
+				   p[i + 1] == '*') {
+				depth_comment = true;
+				i++;
+			} else if (p[i] == '"' || p[i] == '\'') {
 				char q = p[i];
 
 				for (i++; i < len && p[i] != q; i++)

@@ -1,0 +1,251 @@
+/* synth.c: the synthesized header tree (see synth.h). */
+#include "synth.h"
+#include "error.h"
+#include "headers.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+static const char kconfig_h[] =
+	"/* Made by bcc-hello: what libbcc force-includes. */\n"
+	"#ifndef __BCC_HELLO_KCONFIG_H\n"
+	"#define __BCC_HELLO_KCONFIG_H\n"
+	"#include <generated/autoconf.h>\n"
+	"#include <linux/types.h>\n"
+	"typedef __u8 u8;\ntypedef __s8 s8;\ntypedef __u16 u16;\n"
+	"typedef __s16 s16;\ntypedef __u32 u32;\ntypedef __s32 s32;\n"
+	"typedef __u64 u64;\ntypedef __s64 s64;\n"
+	"typedef __kernel_size_t size_t;\ntypedef __kernel_ssize_t ssize_t;\n"
+	"typedef _Bool bool;\nenum { false = 0, true = 1 };\n"
+	"typedef unsigned long uintptr_t;\n"
+	"typedef __kernel_pid_t pid_t;\n"
+	"typedef unsigned short umode_t;\n"
+	"typedef __kernel_uid32_t uid_t;\ntypedef __kernel_gid32_t gid_t;\n"
+	"typedef __kernel_loff_t loff_t;\ntypedef __kernel_off_t off_t;\n"
+	"typedef __kernel_clockid_t clockid_t;\n"
+	"typedef __kernel_timer_t timer_t;\ntypedef __kernel_key_t key_t;\n"
+	"typedef __kernel_mqd_t mqd_t;\n"
+	"typedef __kernel_time64_t time64_t;\n"
+	"typedef __u32 dev_t;\n"
+	"typedef unsigned long sector_t;\ntypedef unsigned int gfp_t;\n"
+	"typedef unsigned long dma_addr_t;\n"
+	"#endif\n";
+
+const char *synth_config_path(const char *release, char *buf, size_t size)
+{
+	if (access("/proc/config.gz", R_OK) == 0)
+		return "/proc/config.gz";
+	if (path_fmt(buf, size, "/boot/config-%s", release) &&
+	    access(buf, R_OK) == 0)
+		return buf;
+	return NULL;
+}
+
+static int write_file(const char *root, const char *rel, const char *text)
+{
+	char p[PATH_MAX];
+	FILE *f;
+	int ok;
+
+	if (!path_fmt(p, sizeof(p), "%s/%s", root, rel))
+		return -1;
+	f = fopen(p, "we");
+	if (!f)
+		return -1;
+	ok = fputs(text, f) >= 0;
+	return (fclose(f) == 0 && ok) ? 0 : -1;
+}
+
+static int mkdirs(const char *root, const char *rel)
+{
+	char p[PATH_MAX];
+
+	if (!path_fmt(p, sizeof(p), "%s/%s", root, rel))
+		return -1;
+	for (char *s = p + strlen(root) + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		if (mkdir(p, 0755) && errno != EEXIST)
+			return -1;
+		*s = '/';
+	}
+	return mkdir(p, 0755) && errno != EEXIST ? -1 : 0;
+}
+
+/* CONFIG_X=y becomes "#define CONFIG_X 1", a string or number is kept
+ * whole, =m (a module) is left out, as the kernel's own build does. */
+static int write_autoconf(const char *root, const char *config)
+{
+	char p[PATH_MAX], line[4096];
+	gzFile in = gzopen(config, "rb"); /* reads plain files too */
+	FILE *out;
+	int ret = 0;
+
+	if (!in ||
+	    !path_fmt(p, sizeof(p), "%s/include/generated/autoconf.h", root)) {
+		if (in)
+			gzclose(in);
+		return -1;
+	}
+	out = fopen(p, "we");
+	if (!out) {
+		gzclose(in);
+		return -1;
+	}
+	fputs("/* Made by bcc-hello from the running kernel's configuration. */\n",
+	      out);
+	while (gzgets(in, line, sizeof(line))) {
+		char *eq = strchr(line, '=');
+
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "CONFIG_", 7) || !eq)
+			continue;
+		*eq = '\0';
+		if (!strcmp(eq + 1, "y"))
+			fprintf(out, "#define %s 1\n", line);
+		else if (strcmp(eq + 1, "m") && strcmp(eq + 1, "n"))
+			fprintf(out, "#define %s %s\n", line, eq + 1);
+	}
+	if (fclose(out))
+		ret = -1;
+	gzclose(in);
+	return ret;
+}
+
+/* Link every entry of src into dst, but for the names in `empty`, which
+ * become empty files. */
+static int link_all(const char *src, const char *dst, const char *const *empty,
+		    size_t nempty)
+{
+	DIR *d = opendir(src);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)) && !ret) {
+		char from[PATH_MAX], to[PATH_MAX];
+		bool skip = false;
+
+		if (e->d_name[0] == '.')
+			continue;
+		for (size_t i = 0; i < nempty; i++)
+			skip |= !strcmp(e->d_name, empty[i]);
+		if (skip)
+			continue;
+		if (!path_fmt(from, sizeof(from), "%s/%s", src, e->d_name) ||
+		    !path_fmt(to, sizeof(to), "%s/%s", dst, e->d_name) ||
+		    symlink(from, to))
+			ret = -1;
+	}
+	closedir(d);
+	for (size_t i = 0; i < nempty && !ret; i++)
+		ret = write_file(dst, empty[i], "");
+	return ret;
+}
+
+static const char *kernel_arch(const char *machine)
+{
+	if (!strcmp(machine, "x86_64") ||
+	    (machine[0] == 'i' && strstr(machine, "86")))
+		return "x86";
+	if (!strcmp(machine, "aarch64"))
+		return "arm64";
+	if (!strncmp(machine, "arm", 3))
+		return "arm";
+	if (!strncmp(machine, "ppc", 3))
+		return "powerpc";
+	if (!strncmp(machine, "s390", 4))
+		return "s390";
+	if (!strncmp(machine, "riscv", 5))
+		return "riscv";
+	return machine;
+}
+
+static int build(const char *root, const char *config, const char *inc,
+		 const char *machine)
+{
+	static const char *const empty_linux[] = {"bpf.h", "log2.h"};
+	const char *arch = kernel_arch(machine);
+	char p[PATH_MAX], q[PATH_MAX], page[128];
+	long pagesize = sysconf(_SC_PAGESIZE);
+	int shift = 0;
+
+	while ((1L << shift) < pagesize)
+		shift++;
+	snprintf(
+		page, sizeof(page),
+		"/* Made by bcc-hello: this system's page size. */\n"
+		"#define PAGE_SHIFT %d\n#define PAGE_SIZE (1UL << PAGE_SHIFT)\n",
+		shift);
+	path_fmt(p, sizeof(p), "%s/linux", inc);
+	if (mkdirs(root, "include/generated") ||
+	    mkdirs(root, "include/linux") ||
+	    mkdirs(root, "include/uapi/linux") ||
+	    write_autoconf(root, config) ||
+	    link_all(p, (path_fmt(q, sizeof(q), "%s/include/linux", root), q),
+		     empty_linux, 2) ||
+	    link_all(p,
+		     (path_fmt(q, sizeof(q), "%s/include/uapi/linux", root), q),
+		     empty_linux, 1) ||
+	    write_file(root, "include/linux/kconfig.h", kconfig_h))
+		return -1;
+	path_fmt(p, sizeof(p), "%s/asm-generic", inc);
+	path_fmt(q, sizeof(q), "%s/include/asm-generic", root);
+	if (symlink(p, q))
+		return -1;
+	path_fmt(q, sizeof(q), "%s/include/uapi/asm-generic", root);
+	if (symlink(p, q))
+		return -1;
+	path_fmt(q, sizeof(q), "arch/%s/include/asm", arch);
+	if (mkdirs(root, q) ||
+	    mkdirs(root,
+		   (path_fmt(q, sizeof(q), "arch/%s/include/uapi", arch), q)))
+		return -1;
+	path_fmt(q, sizeof(q), "arch/%s/include/asm/page.h", arch);
+	if (write_file(root, q, page))
+		return -1;
+	/* The arch's asm: Debian's multiarch folder, else /usr/include/asm. */
+	path_fmt(p, sizeof(p), "%s/%s-linux-gnu/asm", inc, machine);
+	if (access(p, F_OK))
+		path_fmt(p, sizeof(p), "%s/asm", inc);
+	path_fmt(q, sizeof(q), "%s/arch/%s/include/uapi/asm", root, arch);
+	return symlink(p, q);
+}
+
+int synth_tree(char *out, size_t size, const char *tmp_dir, const char *config,
+	       const char *usr_include, const char *machine, struct error *err)
+{
+	char tmpl[PATH_MAX], p[PATH_MAX];
+
+	path_fmt(p, sizeof(p), "%s/linux/types.h", usr_include);
+	if (access(p, R_OK))
+		return error_set(
+			err,
+			"no kernel headers, and no user-space API headers to make a tree from (%s): install linux-libc-dev, or linux-headers-amd64",
+			p);
+	if (!path_fmt(tmpl, sizeof(tmpl), "%s/bcc-hello-headers-%d-XXXXXX",
+		      tmp_dir, (int)getpid()) ||
+	    !mkdtemp(tmpl))
+		return error_set(
+			err,
+			"cannot create a folder in %s for kernel headers: %s; set TMPDIR to a writable folder",
+			tmp_dir, strerror(errno));
+	if (build(tmpl, config, usr_include, machine)) {
+		int e = errno;
+
+		headers_remove_tree(tmpl);
+		return error_set(err,
+				 "cannot make a kernel header tree in %s: %s",
+				 tmpl, strerror(e));
+	}
+	path_fmt(out, size, "%s", tmpl);
+	return 0;
+}
