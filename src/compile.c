@@ -211,7 +211,7 @@ int compile_program(struct program *prog, const struct source *src,
 			free(mapped);
 		return error_set(
 			err,
-			"%s: compilation failed; fix the errors above and run again",
+			"%s: compilation failed; fix the errors above and run (or, with --watch, save) again",
 			src->name);
 	}
 	if (!blank(mapped))

@@ -101,6 +101,20 @@ static long verified_insns(const char *log)
 	return p ? strtol(p + 10, NULL, 10) : -1;
 }
 
+static int load_call(const struct program *prog, const struct loaded *l,
+		     int level, char *log)
+{
+	const char *fn = l->entry.func;
+
+	log[0] = '\0';
+	return bcc_func_load(prog->module, entry_prog_type(&l->entry), fn,
+			     bpf_function_start(prog->module, fn),
+			     (int)bpf_function_size(prog->module, fn),
+			     bpf_module_license(prog->module),
+			     bpf_module_kern_version(prog->module), level, log,
+			     VERIFIER_LOG_SIZE, NULL, -1);
+}
+
 static int load_one(struct loaded *l, const struct program *prog,
 		    const struct source *src, int verbose, struct error *err)
 {
@@ -119,13 +133,11 @@ static int load_one(struct loaded *l, const struct program *prog,
 			err,
 			"cannot capture libbcc output: out of file descriptors?");
 	}
-	fd = bcc_func_load(prog->module, entry_prog_type(&l->entry), fn,
-			   bpf_function_start(prog->module, fn),
-			   (int)bpf_function_size(prog->module, fn),
-			   bpf_module_license(prog->module),
-			   bpf_module_kern_version(prog->module),
-			   verbose ? BPF_LOG_STATS : 0, log, VERIFIER_LOG_SIZE,
-			   NULL, -1);
+	fd = load_call(prog, l, verbose ? BPF_LOG_STATS : 0, log);
+	if (fd < 0 && !log[0] && errno != EPERM)
+		/* Some refusals leave the log empty at level 0: ask again,
+		 * with the verifier's full log. */
+		fd = load_call(prog, l, 1, log);
 	e = errno;
 	free(capture_end(&cap)); /* libbcc repeats the log we already hold */
 	if (fd < 0) {

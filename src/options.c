@@ -77,7 +77,8 @@ void options_usage(FILE *out)
 	      "                           saved (or on SIGHUP); a broken version leaves the\n"
 	      "                           last good one running\n"
 	      "      --dump KIND          print the program as source (after translation),\n"
-	      "                           preprocessed, ir (LLVM) or bpf (instructions)\n"
+	      "                           preprocessed, ir (LLVM) or bpf (instructions),\n"
+	      "                           then stop after loading it, as --dry-run\n"
 	      "  -l, --list [PATTERN]     list tracepoints matching a glob, like\n"
 	      "                           'syscalls:sys_enter_wr*'; with -v, their fields\n"
 	      "  -v, --verbose            narrate the five stages on stderr, with timings\n"
@@ -371,6 +372,8 @@ int options_parse(struct options *opts, int argc, char **argv,
 		if (parse_one(opts, c, optarg, text, err))
 			return -1;
 	}
+	if (opts->dump)
+		opts->dry_run = true; /* print the program, then stop */
 	if (opts->watch && !opts->file)
 		return error_usage(
 			err,
