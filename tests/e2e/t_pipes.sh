@@ -187,8 +187,8 @@ after=$(instances | grep -x "bcc-hello-$STALE")
 expect "instances/bcc-hello-$STALE made for the test" "'$made'" [ -n "$made" ] &&
 	expect "exit 0 and 1 event" "exit $RC: $(tail -2 "$T/stale.err")" [ "$RC/$(events_of stale "$W")" = "0/1" ] &&
 	expect "bcc-hello-$STALE gone" "still there" [ -z "$after" ] &&
-	expect "-v saying it removed instances of killed runs" "$(grep -m1 tracefs "$T/stale.err")" \
-		grep -q 'removed instances of killed runs' "$T/stale.err" && ok
+	expect "-v saying it removed what killed runs left" "$(grep -m1 tracefs "$T/stale.err")" \
+		grep -q 'removed what killed runs left' "$T/stale.err" && ok
 [ -n "$after" ] && in_tracefs "rmdir \$TFS/instances/bcc-hello-$STALE"
 
 for sig in TERM HUP; do
