@@ -1,6 +1,7 @@
 /* translate.c: #line directives in, user's lines back out. */
 #include "translate.h"
 #include "source.h"
+#include "util.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -125,33 +126,6 @@ static const char *source_line(const struct source *src, long n, int *len)
 	return p;
 }
 
-/* A growing string. */
-struct strbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void sb_append(struct strbuf *sb, const char *s, size_t n)
-{
-	if (sb->oom)
-		return;
-	if (sb->len + n + 1 > sb->cap) {
-		size_t cap = (sb->len + n + 1) * 2;
-		char *bigger = realloc(sb->p, cap);
-
-		if (!bigger) {
-			sb->oom = true;
-			return;
-		}
-		sb->p = bigger;
-		sb->cap = cap;
-	}
-	memcpy(sb->p + sb->len, s, n);
-	sb->len += n;
-	sb->p[sb->len] = '\0';
-}
-
 /* If line (len bytes) is "; <text> @ <name>:<n>", the line number n. The
  * kernel prints the file's base name. */
 static long annotation_line(const char *line, size_t len, const char *name)
@@ -178,7 +152,7 @@ char *translate_verifier_log(const char *log, const struct source *src)
 {
 	struct strbuf sb = {0};
 
-	sb_append(&sb, "", 0);
+	strbuf_add(&sb, "", 0);
 	for (const char *p = log; *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
@@ -191,14 +165,14 @@ char *translate_verifier_log(const char *log, const struct source *src)
 		if (text) {
 			char tail[64];
 
-			sb_append(&sb, "; ", 2);
-			sb_append(&sb, text, (size_t)tlen);
-			sb_append(&sb, " @ ", 3);
-			sb_append(&sb, src->name, strlen(src->name));
+			strbuf_add(&sb, "; ", 2);
+			strbuf_add(&sb, text, (size_t)tlen);
+			strbuf_add(&sb, " @ ", 3);
+			strbuf_adds(&sb, src->name);
 			snprintf(tail, sizeof(tail), ":%ld\n", n);
-			sb_append(&sb, tail, strlen(tail));
+			strbuf_adds(&sb, tail);
 		} else {
-			sb_append(&sb, p, len);
+			strbuf_add(&sb, p, len);
 		}
 		p += len;
 	}

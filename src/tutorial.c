@@ -1,6 +1,7 @@
 /* tutorial.c: libbpf-style sources, rewritten line for line for libbcc. */
 #include "tutorial.h"
 #include "error.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -14,37 +15,6 @@ static const char prelude_text[] =
 	"#ifndef __always_inline\n"
 	"#define __always_inline inline __attribute__((always_inline))\n"
 	"#endif\n";
-
-struct out {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void put(struct out *o, const char *s, size_t n)
-{
-	if (o->oom)
-		return;
-	if (o->len + n + 1 > o->cap) {
-		size_t cap = (o->len + n + 1) * 2;
-		char *p = realloc(o->p, cap);
-
-		if (!p) {
-			o->oom = true;
-			return;
-		}
-		o->p = p;
-		o->cap = cap;
-	}
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-	o->p[o->len] = '\0';
-}
-
-static void puts_(struct out *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
 
 static bool ident_char(char c)
 {
@@ -163,9 +133,8 @@ static const char *setting_for(const char *name, const struct setting *sets,
 /* Rewrite one line outside comments and strings: bpf_printk becomes
  * bpf_trace_printk, and SEC("...") is recorded. *in_comment carries a
  * block comment across lines. */
-static void rewrite_tokens(struct tutorial *tu, struct out *o, const char *line,
-			   size_t len, const char *rest_of_source,
-			   bool *in_comment)
+static void rewrite_tokens(struct tutorial *tu, struct strbuf *o,
+			   const char *line, size_t len, bool *in_comment)
 {
 	for (size_t i = 0; i < len;) {
 		char c = line[i];
@@ -173,20 +142,20 @@ static void rewrite_tokens(struct tutorial *tu, struct out *o, const char *line,
 		if (*in_comment) {
 			if (c == '*' && i + 1 < len && line[i + 1] == '/') {
 				*in_comment = false;
-				put(o, line + i, 2);
+				strbuf_add(o, line + i, 2);
 				i += 2;
 			} else {
-				put(o, line + i++, 1);
+				strbuf_add(o, line + i++, 1);
 			}
 			continue;
 		}
 		if (c == '/' && i + 1 < len && line[i + 1] == '/') {
-			put(o, line + i, len - i);
+			strbuf_add(o, line + i, len - i);
 			return;
 		}
 		if (c == '/' && i + 1 < len && line[i + 1] == '*') {
 			*in_comment = true;
-			put(o, line + i, 2);
+			strbuf_add(o, line + i, 2);
 			i += 2;
 			continue;
 		}
@@ -196,7 +165,7 @@ static void rewrite_tokens(struct tutorial *tu, struct out *o, const char *line,
 			while (j < len && line[j] != c)
 				j += line[j] == '\\' ? 2 : 1;
 			j = j < len ? j + 1 : len;
-			put(o, line + i, j - i);
+			strbuf_add(o, line + i, j - i);
 			i = j;
 			continue;
 		}
@@ -207,7 +176,7 @@ static void rewrite_tokens(struct tutorial *tu, struct out *o, const char *line,
 				j++;
 			if (j - i == 10 &&
 			    !strncmp(line + i, "bpf_printk", 10)) {
-				puts_(o, "bpf_trace_printk");
+				strbuf_adds(o, "bpf_trace_printk");
 				tu->libbpf_style = true;
 			} else {
 				if (j - i == 3 &&
@@ -241,14 +210,13 @@ static void rewrite_tokens(struct tutorial *tu, struct out *o, const char *line,
 						tu->nsections++;
 					}
 				}
-				put(o, line + i, j - i);
+				strbuf_add(o, line + i, j - i);
 			}
 			i = j;
 			continue;
 		}
-		put(o, line + i++, 1);
+		strbuf_add(o, line + i++, 1);
 	}
-	(void)rest_of_source;
 }
 
 static bool is_libbpf_include(const char *line, size_t len)
@@ -297,13 +265,13 @@ int tutorial_rewrite(struct tutorial *tu, const char *text, const char *name,
 		     const struct setting *sets, size_t nsets, int pid,
 		     struct error *err)
 {
-	struct out o = {0};
+	struct strbuf o = {0};
 	bool in_comment = false, depth_comment = false;
 	int depth = 0;
 	const char *p = text, *end = text + strlen(text);
 
 	memset(tu, 0, sizeof(*tu));
-	put(&o, "", 0);
+	strbuf_add(&o, "", 0);
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -320,14 +288,14 @@ int tutorial_rewrite(struct tutorial *tu, const char *text, const char *name,
 				close = memchr(inc + 9, '"', n > 9 ? n - 9 : 0);
 			if (close)
 				n = (size_t)(close - inc) + 1;
-			puts_(&o, "/* ");
-			put(&o, inc, n);
-			puts_(&o, ": provided by bcc-hello */");
+			strbuf_adds(&o, "/* ");
+			strbuf_add(&o, inc, n);
+			strbuf_adds(&o, ": provided by bcc-hello */");
 			tu->libbpf_style = true;
 		} else if (!in_comment && depth == 0 &&
 			   license_line(p, len, lic, sizeof(lic))) {
-			puts_(&o, "#define BPF_LICENSE ");
-			puts_(&o, lic);
+			strbuf_adds(&o, "#define BPF_LICENSE ");
+			strbuf_adds(&o, lic);
 			tu->libbpf_style = true;
 		} else if (!in_comment && depth == 0 &&
 			   const_global(p, len, type, cname, value)) {
@@ -345,15 +313,15 @@ int tutorial_rewrite(struct tutorial *tu, const char *text, const char *name,
 				snprintf(tu->consts[k].value, 128, "%s", value);
 				tu->nconsts++;
 			}
-			puts_(&o, "#define ");
-			puts_(&o, cname);
-			puts_(&o, " ((");
-			puts_(&o, type);
-			puts_(&o, ")(");
-			puts_(&o, value);
-			puts_(&o, "))");
+			strbuf_adds(&o, "#define ");
+			strbuf_adds(&o, cname);
+			strbuf_adds(&o, " ((");
+			strbuf_adds(&o, type);
+			strbuf_adds(&o, ")(");
+			strbuf_adds(&o, value);
+			strbuf_adds(&o, "))");
 		} else {
-			rewrite_tokens(tu, &o, p, len, p, &in_comment);
+			rewrite_tokens(tu, &o, p, len, &in_comment);
 		}
 		/* brace depth, outside comments and strings */
 		for (size_t i = 0; i < len; i++) {
@@ -384,7 +352,7 @@ int tutorial_rewrite(struct tutorial *tu, const char *text, const char *name,
 		}
 		if (!nl)
 			break;
-		put(&o, "\n", 1);
+		strbuf_add(&o, "\n", 1);
 		p = nl + 1;
 	}
 	for (size_t i = 0; i < nsets; i++) {

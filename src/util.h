@@ -10,6 +10,17 @@
 bool path_fmt(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* A growing NUL-terminated string. After a failed allocation it stops
+ * growing and oom is set; the caller checks once at the end. */
+struct strbuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+void strbuf_add(struct strbuf *sb, const char *s, size_t n);
+void strbuf_adds(struct strbuf *sb, const char *s);
+
 /* Seconds on the monotonic clock. */
 double now_seconds(void);
 
