@@ -82,9 +82,11 @@ static unsigned dump_flags(enum dump_kind kind)
 	}
 }
 
-/* The text clang compiles: the tutorial prelude, then the rewritten
- * source with #line directives naming the user's file. */
-static char *full_text(const struct source *src, const struct tutorial *tu)
+/* The text clang compiles: the tutorial prelude, the field types the
+ * header tree lacks, then the rewritten source with #line directives
+ * naming the user's file. */
+static char *full_text(const struct source *src, const struct tutorial *tu,
+		       const char *types)
 {
 	struct source rewritten = {
 		.text = tu->text, .len = strlen(tu->text), .name = src->name};
@@ -92,9 +94,10 @@ static char *full_text(const struct source *src, const struct tutorial *tu)
 
 	if (!body)
 		return NULL;
-	all = malloc(strlen(tu->prelude) + strlen(body) + 1);
+	all = malloc(strlen(tu->prelude) + strlen(types) + strlen(body) + 1);
 	if (all) {
 		strcpy(all, tu->prelude);
+		strcat(all, types);
 		strcat(all, body);
 	}
 	free(body);
@@ -163,7 +166,7 @@ int compile_program(struct program *prog, const struct source *src,
 		snprintf(prog->flags + used, sizeof(prog->flags) - used, "%s%s",
 			 i ? " " : "", cflags[i]);
 	}
-	text = full_text(src, copts->tu);
+	text = full_text(src, copts->tu, copts->types ? copts->types : "");
 	if (!text) {
 		free_cflags(cflags, ncflags);
 		return error_set(err, "out of memory");
@@ -172,6 +175,8 @@ int compile_program(struct program *prog, const struct source *src,
 		/* As translated, without the #line directives that only
 		 * keep diagnostics on the user's lines. */
 		fputs(copts->tu->prelude, copts->dump_out);
+		if (copts->types)
+			fputs(copts->types, copts->dump_out);
 		fputs(copts->tu->text, copts->dump_out);
 		fflush(copts->dump_out);
 	}

@@ -17,8 +17,9 @@ struct source;
 struct tutorial;
 
 struct compile_opts {
-	int pid_filter;		    /* -DPID_FILTER=N, 0 = every process */
-	const struct tutorial *tu;  /* the source, rewritten for libbcc */
+	int pid_filter;		   /* -DPID_FILTER=N, 0 = every process */
+	const struct tutorial *tu; /* the source, rewritten for libbcc */
+	const char *types; /* tracepoint field types to define first, or NULL */
 	const char *const *defines; /* -D NAME[=VALUE] */
 	size_t ndefines;
 	const char *const *includes; /* -I DIR (made absolute: libbcc runs

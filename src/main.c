@@ -22,6 +22,7 @@
 #include "privilege.h"
 #include "source.h"
 #include "tracefs.h"
+#include "tptypes.h"
 #include "tracepipe.h"
 #include "tutorial.h"
 #include "watch.h"
@@ -183,6 +184,7 @@ static void summary(const struct output *out, const struct tracepipe *tp)
 struct version {
 	struct source src;
 	struct tutorial tu;
+	struct tptypes types; /* field types the header tree lacks */
 	struct program prog;
 	struct loaded_set set;
 	struct attachments at;
@@ -250,11 +252,51 @@ static bool needs_real_headers(struct run *r, struct error *err)
 	return true;
 }
 
+/* Compile; when clang did not know a tracepoint field's type, define it
+ * from the format file and compile again (a few rounds: clang stops at
+ * 20 errors); when the program needs kernel-internal headers, switch to
+ * an installed tree, forgetting the types learned against the other. */
+static int compile_with_retries(struct version *v, struct run *r,
+				struct compile_opts *copts, struct error *err)
+{
+	bool fell_back = false;
+
+	for (int round = 0;; round++) {
+		size_t before = v->types.n;
+		int added;
+
+		copts->types = tptypes_text(&v->types);
+		if (compile_program(&v->prog, &v->src, copts, err) == 0)
+			return 0;
+		added = round < 16 ? tptypes_learn(&v->types, err->details,
+						   v->tu.text, r->tfs->path)
+				   : 0;
+		if (added < 0)
+			return error_set(err, "out of memory");
+		if (added > 0) {
+			narrate(r->opts,
+				"[1/5] the header tree lacks %d tracepoint field type%s; defined from the format files (size and sign):",
+				added, added == 1 ? "" : "s");
+			for (size_t i = before; i < v->types.n; i++)
+				narrate(r->opts, "[1/5]   %s",
+					v->types.names[i]);
+			error_details(err, NULL);
+			err->msg[0] = '\0';
+			continue;
+		}
+		if (fell_back || !needs_real_headers(r, err))
+			return -1;
+		fell_back = true;
+		tptypes_release(&v->types);
+	}
+}
+
 static void release_version(struct version *v)
 {
 	attach_release(&v->at);
 	load_release(&v->set);
 	compile_release(&v->prog);
+	tptypes_release(&v->types);
 	tutorial_release(&v->tu);
 	source_release(&v->src);
 }
@@ -299,9 +341,7 @@ static int build_version(struct version *v, struct run *r, struct error *err)
 	for (size_t i = 0; i < v->tu.nconsts; i++)
 		narrate(opts, "[1/5] const %s %s = %s", v->tu.consts[i].type,
 			v->tu.consts[i].name, v->tu.consts[i].value);
-	if (compile_program(&v->prog, &v->src, &copts, err) &&
-	    (!needs_real_headers(r, err) ||
-	     compile_program(&v->prog, &v->src, &copts, err)))
+	if (compile_with_retries(v, r, &copts, err))
 		return -1;
 	if (v->prog.warnings)
 		fputs(v->prog.warnings, stderr);
