@@ -22,6 +22,8 @@
 #include "privilege.h"
 #include "source.h"
 #include "tracefs.h"
+#include "events.h"
+#include "maps.h"
 #include "tptypes.h"
 #include "tracepipe.h"
 #include "tutorial.h"
@@ -165,10 +167,14 @@ static void narrate_loaded(const struct options *opts,
 		set->n == 1 ? "" : "s", seconds);
 }
 
-static void summary(const struct output *out, const struct tracepipe *tp)
+static void summary(const struct output *out, const struct tracepipe *tp,
+		    unsigned long lost_records)
 {
 	fprintf(stderr, "bcc-hello: %lu events, %llu lost", out->events,
-		tracepipe_lost(tp));
+		tracepipe_lost(tp) + lost_records);
+	if (lost_records)
+		fprintf(stderr, " (%lu of them perf buffer records)",
+			lost_records);
 	if (out->own)
 		fprintf(stderr, " (%lu of bcc-hello's own writes hidden)",
 			out->own);
@@ -187,6 +193,7 @@ struct version {
 	struct tptypes types; /* field types the header tree lacks */
 	struct program prog;
 	struct loaded_set set;
+	struct events ev; /* readers of its ring and perf buffer tables */
 	struct attachments at;
 };
 
@@ -200,6 +207,7 @@ struct run {
 	struct output out;
 	struct watch watch;
 	sigset_t stop_set;
+	unsigned long lost_records; /* of versions already released */
 };
 
 /* A compile against the synthesized tree failed on a missing header:
@@ -294,6 +302,7 @@ static int compile_with_retries(struct version *v, struct run *r,
 static void release_version(struct version *v)
 {
 	attach_release(&v->at);
+	events_release(&v->ev);
 	load_release(&v->set);
 	compile_release(&v->prog);
 	tptypes_release(&v->types);
@@ -378,6 +387,14 @@ static int attach_version(struct version *v, struct run *r, struct error *err)
 {
 	double t0 = now_seconds();
 
+	/* Readers first: no record of the program is missed. */
+	if (events_open(&v->ev, v->prog.module, output_record, &r->out, err))
+		return -1;
+	for (size_t i = 0; i < v->ev.ntables; i++)
+		narrate(r->opts, "[3/5] reading table %s (%s)",
+			v->ev.tables[i].name,
+			v->ev.tables[i].ring ? "ring buffer"
+					     : "perf buffer, one per CPU");
 	if (attach_all(&v->at, r->tfs, &v->set, err))
 		return -1;
 	for (size_t i = 0; i < v->set.n; i++) {
@@ -415,6 +432,10 @@ static void reload(struct version *versions, struct version **cur,
 			when, r->opts->file);
 		return;
 	}
+	/* What the old version sent before its detach is still printed. */
+	attach_release(&old->at);
+	events_drain(&old->ev);
+	r->lost_records += events_lost(&old->ev);
 	release_version(old);
 	*cur = spare;
 	fprintf(stderr, "bcc-hello: %s reloaded %s (compiled in %.3f s)\n",
@@ -427,22 +448,41 @@ static void reload(struct version *versions, struct version **cur,
  * stdout; with --watch, reload on a saved file or SIGHUP. Output is
  * flushed after each batch read from the kernel, so a pipe
  * (bcc-hello | grep) sees events live. */
+/* -i: print the maps now, labelled with the wall-clock time. */
+static int print_maps(struct run *r, const struct version *v, bool at_exit,
+		      struct error *err)
+{
+	char when[16];
+	time_t now = time(NULL);
+
+	strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
+	if (maps_print(v->prog.module, v->tu.text, &r->out, r->opts->verbose,
+		       at_exit ? NULL : when, err) < 0)
+		return -1;
+	output_flush(&r->out);
+	return 0;
+}
+
 static int read_loop(struct run *r, struct version *versions,
 		     struct version **cur, struct error *err)
 {
 	const struct options *opts = r->opts;
 	double deadline =
 		opts->duration > 0 ? now_seconds() + opts->duration : 0;
-	struct pollfd pfd[2] = {{.fd = r->tp->fd, .events = POLLIN},
-				{.fd = r->watch.fd, .events = POLLIN}};
+	double next_maps =
+		opts->interval > 0 ? now_seconds() + opts->interval : 0;
+	struct pollfd *pfd = NULL;
+	size_t cap = 0;
 	struct output *out = &r->out;
 	sigset_t none;
+	int ret = 0;
 
 	sigemptyset(&none);
 	for (;;) {
 		struct timespec ts, *timeout = NULL;
 		double left = -1;
 		int ready, due;
+		size_t nev;
 
 		if (exiting == SIGHUP && opts->watch) {
 			exiting = 0;
@@ -455,6 +495,20 @@ static int read_loop(struct run *r, struct version *versions,
 			left = deadline - now_seconds();
 			if (left <= 0)
 				break;
+		}
+		if (next_maps) {
+			double wait = next_maps - now_seconds();
+
+			if (wait <= 0) {
+				if (print_maps(r, *cur, false, err)) {
+					ret = -1;
+					break;
+				}
+				next_maps += opts->interval;
+				continue;
+			}
+			if (left < 0 || wait < left)
+				left = wait;
 		}
 		due = opts->watch ? watch_due_ms(&r->watch) : -1;
 		if (due == 0) {
@@ -469,35 +523,56 @@ static int read_loop(struct run *r, struct version *versions,
 			ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
 			timeout = &ts;
 		}
-		ready = ppoll(pfd, opts->watch ? 2 : 1, timeout, &none);
+		/* trace_pipe, the watched folder, then the version's ring
+		 * and perf buffers (they change with each reload). */
+		if (cap < 2 + (*cur)->ev.nreaders) {
+			struct pollfd *grown;
+
+			cap = 2 + (*cur)->ev.nreaders;
+			grown = realloc(pfd, cap * sizeof(*pfd));
+			if (!grown) {
+				ret = error_set(err, "out of memory");
+				break;
+			}
+			pfd = grown;
+		}
+		pfd[0] = (struct pollfd){.fd = r->tp->fd, .events = POLLIN};
+		pfd[1] = (struct pollfd){.fd = r->watch.fd, .events = POLLIN};
+		nev = events_pollfds(&(*cur)->ev, pfd + 2, cap - 2);
+		ready = ppoll(pfd, 2 + nev, timeout, &none);
 		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
-			return error_set(err, "waiting for trace_pipe: %s",
-					 strerror(errno));
+			ret = error_set(err, "waiting for trace_pipe: %s",
+					strerror(errno));
+			break;
 		}
 		if (opts->watch && (pfd[1].revents & POLLIN))
 			watch_drain(&r->watch);
-		if (!(pfd[0].revents & POLLIN))
-			continue;
+		if (nev)
+			events_service(&(*cur)->ev, pfd + 2, nev);
 		/* Drain what is there, up to a bound, then flush once. */
-		for (int batch = 0; batch < 64; batch++) {
+		for (int batch = 0; batch < 64 && (pfd[0].revents & POLLIN);
+		     batch++) {
 			long n = tracepipe_read(r->tp, output_line, out);
 
-			if (n < 0)
-				return error_set(err,
-						 "reading %s/trace_pipe: %s",
-						 r->tp->dir, strerror(errno));
+			if (n < 0) {
+				ret = error_set(err,
+						"reading %s/trace_pipe: %s",
+						r->tp->dir, strerror(errno));
+				break;
+			}
 			if (n == 0 || out->failed ||
 			    (out->limit && out->events >= out->limit))
 				break;
 		}
-		if (!output_flush(out))
-			break; /* the reader went away: a normal stop */
+		if (ret || !output_flush(out))
+			break; /* an error, or the reader went away */
 		if (out->limit && out->events >= out->limit)
 			break;
 	}
-	return 0;
+	free(pfd);
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -593,14 +668,18 @@ int main(int argc, char **argv)
 	}
 
 	/* 3. attach */
+	output_init(&r.out, stdout, opts.raw, getpid(), opts.pid, opts.count);
+	r.out.json = opts.json;
 	if (attach_version(cur, &r, &err))
 		goto done;
 
 	/* 4. read */
 	narrate(&opts, "[4/5] read: %s/trace_pipe; Ctrl-C to stop%s", r.tp->dir,
 		opts.watch ? "; save the file to reload it" : "");
-	output_init(&r.out, stdout, opts.raw, getpid(), opts.pid, opts.count);
-	if (!opts.raw) {
+	/* The columns are for trace lines: a program that sends only
+	 * records or fills maps gets none. */
+	if (!opts.raw && !opts.json &&
+	    strstr(cur->tu.text, "bpf_trace_printk")) {
 		fprintf(stdout, "%-18s %-16s %-7s %-3s %s\n", "TIME(s)", "COMM",
 			"PID", "CPU", "MESSAGE");
 		r.out.header_done = true;
@@ -614,7 +693,11 @@ int main(int argc, char **argv)
 		cur->at.n, cur->at.n == 1 ? "" : "s",
 		r.tp->instance ? r.tp->dir : "nothing (global pipe)");
 	attach_release(&cur->at);
-	summary(&r.out, r.tp);
+	events_drain(&cur->ev);
+	if (!r.out.failed && maps_any(cur->prog.module) &&
+	    print_maps(&r, cur, true, &err))
+		goto done;
+	summary(&r.out, r.tp, r.lost_records + events_lost(&cur->ev));
 	ret = 0;
 done:
 	release_version(&versions[0]);

@@ -16,7 +16,8 @@ enum {
 	OPT_SET,
 	OPT_DRY_RUN,
 	OPT_DUMP,
-	OPT_WATCH
+	OPT_WATCH,
+	OPT_JSON
 };
 
 static const struct option long_opts[] = {
@@ -26,6 +27,8 @@ static const struct option long_opts[] = {
 	{"duration", required_argument, NULL, 'd'},
 	{"count", required_argument, NULL, 'c'},
 	{"raw", no_argument, NULL, OPT_RAW},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"interval", required_argument, NULL, 'i'},
 	{"global-pipe", no_argument, NULL, OPT_GLOBAL_PIPE},
 	{"kernel-headers", required_argument, NULL, 'K'},
 	{"verbose", no_argument, NULL, 'v'},
@@ -47,14 +50,17 @@ static const struct option long_opts[] = {
 void options_usage(FILE *out)
 {
 	fputs("Usage: bcc-hello [-f FILE] [-p PID] [-t CATEGORY:EVENT] [-d SECONDS] [-c COUNT]\n"
-	      "                 [--raw] [--global-pipe] [-K DIR] [-D NAME[=VALUE]] [-I DIR]\n"
+	      "                 [--raw | --json] [-i SECONDS] [--global-pipe] [-K DIR]\n"
+	      "                 [-D NAME[=VALUE]] [-I DIR]\n"
 	      "                 [--set NAME=VALUE] [--dry-run] [--watch] [--dump KIND]\n"
 	      "                 [-v] [-h] [-V]\n"
 	      "       bcc-hello -l [PATTERN] [-v]\n"
 	      "\n"
 	      "Compile a BPF C program with libbcc at run time, load it, attach it to a\n"
-	      "tracepoint, and print what it reports with bpf_trace_printk, read from a\n"
-	      "private ftrace instance. Ctrl-C detaches and exits. Needs root.\n"
+	      "tracepoint, and print what it reports: bpf_trace_printk lines, read from a\n"
+	      "private ftrace instance; records of its BPF_RINGBUF_OUTPUT and\n"
+	      "BPF_PERF_OUTPUT tables, decoded field by field; and its maps, at exit.\n"
+	      "Ctrl-C detaches and exits. Needs root.\n"
 	      "\n"
 	      "  -f, --file FILE          compile this BPF C file instead of the embedded\n"
 	      "                           hello program (edit it and run again: no rebuild)\n"
@@ -64,6 +70,9 @@ void options_usage(FILE *out)
 	      "  -d, --duration SECONDS   stop after this long\n"
 	      "  -c, --count N            stop after N events\n"
 	      "      --raw                print the kernel's trace lines unchanged\n"
+	      "      --json               one JSON object per line: trace lines, records,\n"
+	      "                           map entries\n"
+	      "  -i, --interval SECONDS   also print the maps every SECONDS\n"
 	      "      --global-pipe        read the shared trace_pipe, as BCC's Python does\n"
 	      "  -K, --kernel-headers DIR compile against this kernel header tree\n"
 	      "                           (default: BCC_KERNEL_SOURCE, /lib/modules, kheaders,\n"
@@ -105,6 +114,8 @@ void options_usage(FILE *out)
 	      "    sudo bcc-hello -f minimal.c -p 1234  # a libbpf-style tutorial program\n"
 	      "    sudo bcc-hello -l 'syscalls:sys_enter_open*' -v\n"
 	      "    sudo bcc-hello -f prog.c --dry-run   # does it compile and verify?\n"
+	      "    sudo bcc-hello -f programs/hello_ringbuf.c --json\n"
+	      "    sudo bcc-hello -f programs/write_latency.c -i 5\n"
 	      "\n"
 	      "Exit status: 0 on a normal stop, 1 on failure, 2 on a usage error.\n"
 	      "See bcc-hello(1) and docs/flow.md.\n",
@@ -325,6 +336,16 @@ static int parse_one(struct options *opts, int c, const char *arg,
 	case OPT_RAW:
 		opts->raw = true;
 		return 0;
+	case OPT_JSON:
+		opts->json = true;
+		return 0;
+	case 'i':
+		if (parse_duration(arg, &opts->interval))
+			return error_usage(
+				err,
+				"-i '%s': expected a number of seconds, more than 0 and at most %.0f",
+				arg, MAX_DURATION);
+		return 0;
 	case OPT_GLOBAL_PIPE:
 		opts->global_pipe = true;
 		return 0;
@@ -363,8 +384,8 @@ int options_parse(struct options *opts, int argc, char **argv,
 		int prev = optind ? optind : 1;
 		const char *text;
 
-		c = getopt_long(argc, argv, ":f:p:t:d:c:K:D:I:lvhV", long_opts,
-				NULL);
+		c = getopt_long(argc, argv, ":f:p:t:d:c:i:K:D:I:lvhV",
+				long_opts, NULL);
 		if (c == -1)
 			break;
 		/* Name the option as the user wrote it, for messages. */
@@ -374,6 +395,10 @@ int options_parse(struct options *opts, int argc, char **argv,
 	}
 	if (opts->dump)
 		opts->dry_run = true; /* print the program, then stop */
+	if (opts->raw && opts->json)
+		return error_usage(
+			err,
+			"--raw and --json cannot go together: choose one output");
 	if (opts->watch && !opts->file)
 		return error_usage(
 			err,

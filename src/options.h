@@ -22,6 +22,8 @@ struct options {
 	double duration;	/* -d: seconds, 0 = until stopped */
 	unsigned long count;	/* -c: events, 0 = no limit */
 	bool raw;		/* --raw: kernel lines unchanged */
+	bool json;		/* --json: one JSON object per line */
+	double interval;	/* -i: print maps every this many seconds */
 	bool global_pipe;	/* --global-pipe: the shared trace_pipe */
 	const char *kernel_dir; /* -K: kernel header tree */
 	int verbose;		/* -v */

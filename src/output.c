@@ -1,8 +1,12 @@
 /* output.c: one event per line, in columns like BCC's trace_fields. */
 #include "output.h"
+#include "typeinfo.h"
 #include "tracepipe.h"
+#include "util.h"
 
 #include <errno.h>
+#include <json-c/json.h>
+#include <stdlib.h>
 #include <string.h>
 
 void output_init(struct output *o, FILE *out, bool raw, pid_t self, pid_t only,
@@ -18,7 +22,7 @@ void output_init(struct output *o, FILE *out, bool raw, pid_t self, pid_t only,
 
 static void header(struct output *o)
 {
-	if (o->header_done || o->raw)
+	if (o->header_done || o->raw || o->json)
 		return;
 	fprintf(o->out, "%-18s %-16s %-7s %-3s %s\n", "TIME(s)", "COMM", "PID",
 		"CPU", "MESSAGE");
@@ -61,6 +65,154 @@ static bool hidden(struct output *o, pid_t pid)
 	return false;
 }
 
+/* Text of any bytes as a JSON string (invalid UTF-8 replaced). */
+static struct json_object *json_text(const char *s, size_t n)
+{
+	static struct ctype byte = {
+		.kind = CTYPE_INT, .size = 1, .align = 1, .is_signed = true};
+	struct ctype chars = {.kind = CTYPE_CHARS,
+			      .size = n,
+			      .align = 1,
+			      .elem = &byte,
+			      .count = n};
+
+	return ctype_json(&chars, s, n);
+}
+
+void output_json(struct output *o, struct json_object *obj)
+{
+	const char *text;
+
+	if (!obj) {
+		o->failed = true; /* out of memory: stop, said at exit */
+		return;
+	}
+	text = json_object_to_json_string_ext(
+		obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (text && fprintf(o->out, "%s\n", text) < 0)
+		o->failed = true;
+	json_object_put(obj);
+}
+
+/* {"ts":..,"cpu":..,"comm":..,"pid":..,"msg":..}: a trace line, or a
+ * continuation line of the last one ("continued":true). */
+static void trace_json(struct output *o, const char *msg, size_t len,
+		       bool continued)
+{
+	struct json_object *obj = json_object_new_object();
+
+	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+		len--;
+	if (obj) {
+		/* The kernel's own digits, not the nearest double's. */
+		json_object_object_add(
+			obj, "ts",
+			json_object_new_double_s(o->last.ts, o->last.ts_text));
+		json_object_object_add(obj, "cpu",
+				       json_object_new_int(o->last.cpu));
+		json_object_object_add(
+			obj, "comm",
+			json_text(o->last.comm, strlen(o->last.comm)));
+		json_object_object_add(obj, "pid",
+				       json_object_new_int(o->last.pid));
+		json_object_object_add(obj, "msg", json_text(msg, len));
+		if (continued)
+			json_object_object_add(obj, "continued",
+					       json_object_new_boolean(1));
+	}
+	output_json(o, obj);
+}
+
+/* A record's top-level integer field called name, if it has one. */
+static bool record_int(const struct ctype *t, const void *data, size_t size,
+		       const char *name, long double *value)
+{
+	if (!t || t->kind != CTYPE_STRUCT)
+		return false;
+	for (size_t i = 0; i < t->nmembers; i++) {
+		const struct cmember *m = &t->members[i];
+
+		if (strcmp(m->name, name) == 0 && m->type->kind == CTYPE_INT &&
+		    m->offset + m->type->size <= size)
+			return ctype_number(m->type,
+					    (const char *)data + m->offset,
+					    m->type->size, value);
+	}
+	return false;
+}
+
+int output_record(void *ctx, const char *table, const struct ctype *type,
+		  const void *data, size_t size)
+{
+	struct output *o = ctx;
+	long double pid;
+	double ts = now_seconds();
+
+	if (o->failed || (o->limit && o->events >= o->limit))
+		return 1;
+	if ((record_int(type, data, size, "tgid", &pid) ||
+	     record_int(type, data, size, "pid", &pid)) &&
+	    hidden(o, (pid_t)pid))
+		return 0;
+	if (o->json) {
+		struct json_object *obj = json_object_new_object(), *fields;
+
+		if (obj) {
+			char text[32];
+
+			snprintf(text, sizeof(text), "%.6f", ts);
+			json_object_object_add(
+				obj, "ts", json_object_new_double_s(ts, text));
+			json_object_object_add(obj, "table",
+					       json_object_new_string(table));
+		}
+		fields = type ? ctype_json(type, data, size) : NULL;
+		if (obj && fields &&
+		    json_object_is_type(fields, json_type_object)) {
+			json_object_object_foreach(fields, key, val)
+				json_object_object_add(obj, key,
+						       json_object_get(val));
+		} else if (obj) {
+			struct strbuf hex = {0};
+
+			for (size_t i = 0; i < size; i++) {
+				char b[3];
+
+				snprintf(b, sizeof(b), "%02x",
+					 ((const unsigned char *)data)[i]);
+				strbuf_add(&hex, b, 2);
+			}
+			json_object_object_add(
+				obj, fields ? "value" : "bytes",
+				fields ? json_object_get(fields)
+				       : json_object_new_string(hex.p ? hex.p
+								      : ""));
+			free(hex.p);
+		}
+		json_object_put(fields);
+		output_json(o, obj);
+	} else {
+		struct strbuf sb = {0};
+
+		if (type) {
+			ctype_format(type, data, size, true, &sb);
+		} else {
+			for (size_t i = 0; i < size; i++) {
+				char b[4];
+
+				snprintf(b, sizeof(b), "%s%02x", i ? " " : "",
+					 ((const unsigned char *)data)[i]);
+				strbuf_adds(&sb, b);
+			}
+		}
+		fprintf(o->out, "%-18.6f %s: %s\n", ts, table,
+			sb.p && !sb.oom ? sb.p : "");
+		free(sb.p);
+	}
+	o->events++;
+	return o->limit && o->events >= o->limit;
+}
+
 int output_line(const char *line, size_t len, void *ctx)
 {
 	struct output *o = ctx;
@@ -73,7 +225,9 @@ int output_line(const char *line, size_t len, void *ctx)
 		 * drops the blank line a trailing "\n" leaves. */
 		if (o->in_own || (!o->raw && len == 0))
 			return 0;
-		if (o->raw)
+		if (o->json)
+			trace_json(o, line, len, true);
+		else if (o->raw)
 			fprintf(o->out, "%.*s\n", (int)len, line);
 		else
 			fprintf(o->out, "%-18s %-16s %-7s %-3s %.*s\n", "", "",
@@ -84,7 +238,16 @@ int output_line(const char *line, size_t len, void *ctx)
 	if (o->in_own)
 		return 0;
 	header(o);
-	if (o->raw) {
+	if (o->json) {
+		snprintf(o->last.ts_text, sizeof(o->last.ts_text), "%.*s",
+			 (int)tl.time_len, tl.time);
+		o->last.ts = strtod(o->last.ts_text, NULL);
+		o->last.cpu = tl.cpu;
+		o->last.pid = tl.pid;
+		snprintf(o->last.comm, sizeof(o->last.comm), "%.*s",
+			 (int)tl.comm_len, tl.comm);
+		trace_json(o, tl.msg, tl.msg_len, false);
+	} else if (o->raw) {
 		fprintf(o->out, "%.*s\n", (int)len, line);
 	} else {
 		size_t m = tl.msg_len;

@@ -9,6 +9,7 @@
 struct output {
 	FILE *out;
 	bool raw;	      /* print lines unchanged */
+	bool json;	      /* one JSON object per line (--json) */
 	pid_t self;	      /* events of this process are hidden */
 	pid_t only;	      /* -p: only events of this process (0 = all) */
 	unsigned long limit;  /* stop after this many events, 0 = never */
@@ -17,6 +18,12 @@ struct output {
 	unsigned long others; /* -p: lines of other processes, hidden */
 	pid_t last_tid, last_tgid; /* the last thread looked up, for -p */
 	bool header_done;
+	struct trace_line_fields {
+		double ts;
+		char ts_text[32]; /* as the kernel wrote it */
+		int cpu, pid;
+		char comm[32];
+	} last;	     /* the last trace line shown, for its continuations */
 	bool in_own; /* continuation lines belong to a hidden event */
 	bool failed; /* writing to out failed (EPIPE...) */
 };
@@ -30,6 +37,17 @@ void output_init(struct output *o, FILE *out, bool raw, pid_t self, pid_t only,
 /* Handle one trace_pipe line (no newline). Returns 1 once the limit is
  * reached or output failed, else 0. Matches tracepipe_line_fn. */
 int output_line(const char *line, size_t len, void *ctx);
+struct ctype;
+struct json_object;
+/* Handle one ring or perf buffer record: "TIME table: name=value ..." or
+ * a JSON object with "table" and the fields. A top-level "pid" or "tgid"
+ * field is used like a trace line's PID (own events hidden, -p). Returns
+ * 1 once the limit is reached or output failed. Matches events_fn. */
+int output_record(void *ctx, const char *table, const struct ctype *type,
+		  const void *data, size_t size);
+/* Print one JSON object and a newline (takes the reference). */
+void output_json(struct output *o, struct json_object *obj);
+
 /* Flush what was printed; false if the reader is gone (EPIPE) or the
  * write failed. */
 bool output_flush(struct output *o);

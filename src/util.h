@@ -21,6 +21,10 @@ struct strbuf {
 void strbuf_add(struct strbuf *sb, const char *s, size_t n);
 void strbuf_adds(struct strbuf *sb, const char *s);
 
+/* Parse a kernel CPU list file ("0-3,6"): up to max CPU numbers into
+ * cpus; returns how many, or -1 if the file cannot be read or parsed. */
+int cpu_list(const char *path, int *cpus, int max);
+
 /* Seconds on the monotonic clock. */
 double now_seconds(void);
 
