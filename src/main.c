@@ -438,6 +438,7 @@ static void reload(struct version *versions, struct version **cur,
 	r->lost_records += events_lost(&old->ev);
 	release_version(old);
 	*cur = spare;
+	r->out.no_printk = !strstr(spare->tu.text, "bpf_trace_printk");
 	fprintf(stderr, "bcc-hello: %s reloaded %s (compiled in %.3f s)\n",
 		when, r->opts->file, spare->prog.seconds);
 	/* The released version's memory is free for the next one. */
@@ -670,6 +671,7 @@ int main(int argc, char **argv)
 	/* 3. attach */
 	output_init(&r.out, stdout, opts.raw, getpid(), opts.pid, opts.count);
 	r.out.json = opts.json;
+	r.out.no_printk = !strstr(cur->tu.text, "bpf_trace_printk");
 	if (attach_version(cur, &r, &err))
 		goto done;
 

@@ -234,6 +234,11 @@ int output_line(const char *line, size_t len, void *ctx)
 				"", "", (int)len, line);
 		return 0;
 	}
+	if (o->no_printk) {
+		o->others++;
+		o->in_own = true; /* and its continuation lines */
+		return 0;
+	}
 	o->in_own = hidden(o, tl.pid);
 	if (o->in_own)
 		return 0;

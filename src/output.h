@@ -23,9 +23,11 @@ struct output {
 		char ts_text[32]; /* as the kernel wrote it */
 		int cpu, pid;
 		char comm[32];
-	} last;	     /* the last trace line shown, for its continuations */
-	bool in_own; /* continuation lines belong to a hidden event */
-	bool failed; /* writing to out failed (EPIPE...) */
+	} last;		/* the last trace line shown, for its continuations */
+	bool in_own;	/* continuation lines belong to a hidden event */
+	bool no_printk; /* the program never calls bpf_trace_printk: every
+			   trace line is another program's, hidden */
+	bool failed;	/* writing to out failed (EPIPE...) */
 };
 
 void output_init(struct output *o, FILE *out, bool raw, pid_t self, pid_t only,
