@@ -406,8 +406,9 @@ static int print_map(struct output *o, struct map *m, const char *text,
 		print_hist(o, m, es, (size_t)n, when);
 	} else {
 		key_size_for_sort = m->ksize;
-		qsort(es, (size_t)n, sizeof(*es), by_key);
-		if (m->vtype && n > 0 && es[0].has_num)
+		if (n > 1) /* es is NULL when there is none */
+			qsort(es, (size_t)n, sizeof(*es), by_key);
+		if (n > 1 && m->vtype && es[0].has_num)
 			qsort(es, (size_t)n, sizeof(*es), by_value);
 		if (!o->json && n == 0)
 			fprintf(o->out, "@%s: empty%s%s\n", m->name,
