@@ -30,6 +30,10 @@ static bool all_digits(const char *s, size_t n)
 	return true;
 }
 
+/* The kernel prints the tgid column as "(%7d)", or "(-------)" when it does
+ * not know it. */
+#define TGID_COLUMN_MAX 12
+
 /* Try to read "-<pid>[ (<tgid>)]  " ending just before position `end`.
  * On success set pid and the comm's end. */
 static bool parse_task(const char *line, size_t end, int *pid, size_t *comm_end)
@@ -39,9 +43,12 @@ static bool parse_task(const char *line, size_t end, int *pid, size_t *comm_end)
 	while (i > 0 && line[i - 1] == ' ')
 		i--;
 	if (i > 0 && line[i - 1] == ')') { /* optional "(tgid)" column */
-		while (i > 0 && line[i - 1] != '(')
+		size_t close = --i;
+
+		while (i > 0 && close - i < TGID_COLUMN_MAX && line[i - 1] &&
+		       strchr(" -0123456789", line[i - 1]))
 			i--;
-		if (i == 0)
+		if (i == 0 || line[i - 1] != '(')
 			return false;
 		i--;
 		while (i > 0 && line[i - 1] == ' ')
@@ -58,54 +65,43 @@ static bool parse_task(const char *line, size_t end, int *pid, size_t *comm_end)
 	return true;
 }
 
-int trace_line_parse(const char *line, size_t len, struct trace_line *out)
+/* The end of the timestamp that starts at p, "12.345678" (or "12345" with
+ * a counter clock), if a ':' follows it; else p. */
+static size_t time_end(const char *line, size_t len, size_t p)
 {
-	size_t i, start = 0, comm_end = 0, p;
-	int pid = 0;
+	size_t q = p;
 
-	while (start < len && line[start] == ' ')
-		start++;
-	/* The CPU column "[ddd]" is the first bracket after a "-<pid>". */
-	for (i = start; i < len; i++) {
-		size_t j = i + 1;
+	while (q < len &&
+	       ((line[q] >= '0' && line[q] <= '9') || line[q] == '.'))
+		q++;
+	return q < len && line[q] == ':' ? q : p;
+}
 
-		if (line[i] != '[')
-			continue;
-		while (j < len && line[j] >= '0' && line[j] <= '9')
-			j++;
-		if (j == i + 1 || j >= len || line[j] != ']' || j - i > 7)
-			continue;
-		if (parse_task(line, i, &pid, &comm_end) && comm_end >= start)
-			break;
-	}
-	if (i >= len)
-		return -1;
-	out->comm = line + start;
-	out->comm_len = comm_end - start;
-	out->pid = pid;
-	out->cpu = atoi(line + i + 1);
-	p = i + 1;
-	while (p < len && line[p] != ']')
-		p++;
-	p++;
+/* What follows the CPU column, from p: "[<flags>] <time>: <event>: <msg>".
+ * The flags ("d..31", "....") are there only with options/irq-info on;
+ * they never end in ':', which the timestamp does. */
+static int parse_after_cpu(const char *line, size_t len, size_t p,
+			   struct trace_line *out)
+{
+	size_t t;
+
 	while (p < len && line[p] == ' ')
 		p++;
-	/* flags, e.g. "...21" or "d..1.", then the timestamp "12.345678:" */
 	out->flags = line + p;
-	while (p < len && line[p] != ' ')
-		p++;
-	out->flags_len = (size_t)(line + p - out->flags);
-	while (p < len && line[p] == ' ')
-		p++;
-	out->time = line + p;
-	while (p < len &&
-	       ((line[p] >= '0' && line[p] <= '9') || line[p] == '.'))
-		p++;
-	out->time_len = (size_t)(line + p - out->time);
-	if (!out->time_len || p + 1 >= len || line[p] != ':' ||
-	    line[p + 1] != ' ')
+	out->flags_len = 0;
+	if (time_end(line, len, p) == p) {
+		while (p < len && line[p] != ' ')
+			p++;
+		out->flags_len = (size_t)(line + p - out->flags);
+		while (p < len && line[p] == ' ')
+			p++;
+	}
+	t = time_end(line, len, p);
+	if (t == p || t + 1 >= len || line[t + 1] != ' ')
 		return -1;
-	p += 2;
+	out->time = line + p;
+	out->time_len = t - p;
+	p = t + 2;
 	out->event = line + p;
 	while (p < len && line[p] != ':' && line[p] != ' ')
 		p++;
@@ -118,6 +114,35 @@ int trace_line_parse(const char *line, size_t len, struct trace_line *out)
 	out->msg = line + p;
 	out->msg_len = len - p;
 	return 0;
+}
+
+int trace_line_parse(const char *line, size_t len, struct trace_line *out)
+{
+	size_t start = 0;
+
+	while (start < len && line[start] == ' ')
+		start++;
+	/* The CPU column "[ddd]" is the first bracket after a "-<pid>" that
+	 * the rest of the line follows; a comm may hold both. */
+	for (size_t i = start; i < len; i++) {
+		size_t j = i + 1, comm_end;
+		int pid;
+
+		if (line[i] != '[')
+			continue;
+		while (j < len && line[j] >= '0' && line[j] <= '9')
+			j++;
+		if (j == i + 1 || j >= len || line[j] != ']' || j - i > 7 ||
+		    !parse_task(line, i, &pid, &comm_end) || comm_end < start ||
+		    parse_after_cpu(line, len, j + 1, out))
+			continue;
+		out->comm = line + start;
+		out->comm_len = comm_end - start;
+		out->pid = pid;
+		out->cpu = atoi(line + i + 1);
+		return 0;
+	}
+	return -1;
 }
 
 void tracepipe_instance_name(char *buf, size_t size, pid_t pid)

@@ -31,7 +31,9 @@ struct tracepipe {
 };
 
 /* One parsed line of trace_pipe:
- * "<comm>-<pid> [(<tgid>)] [<cpu>] <flags> <time>: <event>: <message>" */
+ * "<comm>-<pid> (<tgid>) [<cpu>] <flags> <time>: <event>: <message>"
+ * The tgid column is there only with options/record-tgid, the flags only
+ * with options/irq-info (else flags_len is 0). */
 struct trace_line {
 	const char *comm;
 	size_t comm_len;

@@ -106,6 +106,125 @@ TEST(the_tgid_column_is_skipped)
 	CHECK_SPAN(tl.msg, tl.msg_len, "idle");
 }
 
+/* A line as the kernel's trace_print_context() prints it, with tgid -1
+ * without options/record-tgid (0 for a tgid it does not know), and flags
+ * NULL without options/irq-info: parse it and check every field. */
+static void check_kernel_line(const char *comm, int pid, int cpu, int tgid,
+			      const char *flags)
+{
+	char tgid_col[16] = "", line[256];
+	struct trace_line tl;
+	int before = check_failures;
+
+	if (tgid == 0)
+		snprintf(tgid_col, sizeof(tgid_col), "(-------) ");
+	else if (tgid > 0)
+		snprintf(tgid_col, sizeof(tgid_col), "(%7d) ", tgid);
+	snprintf(line, sizeof(line),
+		 "%16s-%-7d %s[%03d] %s %5lu.%06lu: bpf_trace_printk: %s", comm,
+		 pid, tgid_col, cpu, flags ? flags : "", 5443UL, 208356UL,
+		 "hi [7] x-8: y");
+	CHECK_INT(parse(line, &tl), 0);
+	CHECK_SPAN(tl.comm, tl.comm_len, comm);
+	CHECK_INT(tl.pid, pid);
+	CHECK_INT(tl.cpu, cpu);
+	CHECK_SPAN(tl.flags, tl.flags_len, flags ? flags : "");
+	CHECK_SPAN(tl.time, tl.time_len, "5443.208356");
+	CHECK_SPAN(tl.event, tl.event_len, "bpf_trace_printk");
+	CHECK_SPAN(tl.msg, tl.msg_len, "hi [7] x-8: y");
+	if (check_failures != before)
+		fprintf(stderr, "    in the line \"%s\"\n", line);
+}
+
+TEST(every_combination_of_the_tgid_and_irq_flags_columns_parses)
+{
+	static const struct {
+		const char *comm;
+		int pid, cpu;
+	} tasks[] = {
+		{"bash", 1234, 1},	  {"kworker/0:1-events", 77, 3},
+		{"<...>", 98765, 15},	  {"<idle>", 0, 0},
+		{"Web Content", 4321, 2}, {"systemd-journal-1", 42, 127},
+	};
+	static const int tgids[] = {-1, 0, 2200};
+	static const char *const flags[] = {NULL, "d..31", ".....", "dNh2."};
+	size_t nt = sizeof(tasks) / sizeof(tasks[0]);
+	size_t ng = sizeof(tgids) / sizeof(tgids[0]);
+	size_t nf = sizeof(flags) / sizeof(flags[0]);
+
+	for (size_t i = 0; i < nt * ng * nf; i++)
+		check_kernel_line(tasks[i / (ng * nf)].comm,
+				  tasks[i / (ng * nf)].pid,
+				  tasks[i / (ng * nf)].cpu, tgids[i / nf % ng],
+				  flags[i % nf]);
+}
+
+TEST(a_line_without_irq_flags_parses)
+{
+	struct trace_line tl;
+
+	/* options/irq-info off, as the fuzzing pass found it. */
+	CHECK_INT(
+		parse("            bash-1234    [001]  5443.208356: bpf_trace_printk: BPF triggered from PID 1234.",
+		      &tl),
+		0);
+	CHECK_SPAN(tl.comm, tl.comm_len, "bash");
+	CHECK_INT(tl.pid, 1234);
+	CHECK_INT(tl.cpu, 1);
+	CHECK_INT(tl.flags_len, 0);
+	CHECK_SPAN(tl.time, tl.time_len, "5443.208356");
+	CHECK_SPAN(tl.event, tl.event_len, "bpf_trace_printk");
+	CHECK_SPAN(tl.msg, tl.msg_len, "BPF triggered from PID 1234.");
+
+	/* with the tgid column */
+	CHECK_INT(
+		parse("  kworker/0:1-events-77      (     77) [003]     12.000001: bpf_trace_printk: k",
+		      &tl),
+		0);
+	CHECK_SPAN(tl.comm, tl.comm_len, "kworker/0:1-events");
+	CHECK_INT(tl.pid, 77);
+	CHECK_INT(tl.cpu, 3);
+	CHECK_INT(tl.flags_len, 0);
+	CHECK_SPAN(tl.time, tl.time_len, "12.000001");
+	CHECK_SPAN(tl.msg, tl.msg_len, "k");
+}
+
+TEST(a_counter_clock_timestamp_without_a_dot_parses)
+{
+	struct trace_line tl;
+
+	/* trace_clock "counter" or "x86-tsc": " %12llu: " */
+	CHECK_INT(
+		parse("           <...>-5       [000] d..1.  123456789012: bpf_trace_printk: c",
+		      &tl),
+		0);
+	CHECK_SPAN(tl.flags, tl.flags_len, "d..1.");
+	CHECK_SPAN(tl.time, tl.time_len, "123456789012");
+	CHECK_INT(
+		parse("           <...>-5       [000]  123456789012: bpf_trace_printk: c",
+		      &tl),
+		0);
+	CHECK_INT(tl.flags_len, 0);
+	CHECK_SPAN(tl.time, tl.time_len, "123456789012");
+	CHECK_SPAN(tl.msg, tl.msg_len, "c");
+}
+
+TEST(a_comm_that_looks_like_a_task_and_a_cpu_column_is_kept_whole)
+{
+	struct trace_line tl;
+
+	/* The first "-1 [2]" is part of the comm: the rest does not follow
+	 * it, so the parser goes on to the next. */
+	CHECK_INT(
+		parse("a-1 [2] b-55      [004] ....  1.000000: bpf_trace_printk: m",
+		      &tl),
+		0);
+	CHECK_SPAN(tl.comm, tl.comm_len, "a-1 [2] b");
+	CHECK_INT(tl.pid, 55);
+	CHECK_INT(tl.cpu, 4);
+	CHECK_SPAN(tl.msg, tl.msg_len, "m");
+}
+
 TEST(an_old_kernel_event_column_and_a_message_with_colons_parse)
 {
 	struct trace_line tl;
@@ -167,6 +286,10 @@ TEST(garbage_and_kernel_notices_are_not_trace_lines)
 		"bash-12 [] d..31 1.0: bpf_trace_printk: empty cpu",
 		"bash-12 [0 d..31 1.0: bpf_trace_printk: open bracket",
 		"bash-12 ( 12 [0] d..31 1.0: bpf_trace_printk: open paren",
+		"bash-12 [000]  1.0 bpf_trace_printk: no flags, no colon",
+		"bash-12 [000]  1.0:bpf_trace_printk: no space after the time",
+		"bash-12 [000] d..31 d..31 1.0: bpf_trace_printk: two flags",
+		"bash-12 (x) [000] 1.0: bpf_trace_printk: tgid not a number",
 	};
 	struct trace_line tl;
 
@@ -476,6 +599,10 @@ int main(void)
 	RUN(a_comm_with_dashes_and_digits_ends_at_the_last_dash);
 	RUN(an_unknown_comm_is_parsed);
 	RUN(the_tgid_column_is_skipped);
+	RUN(every_combination_of_the_tgid_and_irq_flags_columns_parses);
+	RUN(a_line_without_irq_flags_parses);
+	RUN(a_counter_clock_timestamp_without_a_dot_parses);
+	RUN(a_comm_that_looks_like_a_task_and_a_cpu_column_is_kept_whole);
 	RUN(an_old_kernel_event_column_and_a_message_with_colons_parse);
 	RUN(an_empty_message_is_a_trace_line);
 	RUN(only_len_bytes_are_parsed);
