@@ -56,6 +56,72 @@ static void trimmed(char *buf, size_t size, const char *s, size_t n)
 	snprintf(buf, size, "%.*s", (int)n, s);
 }
 
+/* The end of the string or character constant that starts at s[i]: just
+ * after its closing quote, or len if the line ends first. */
+static size_t literal_end(const char *s, size_t len, size_t i)
+{
+	size_t j = i + 1;
+
+	while (j < len && s[j] != s[i])
+		j += s[j] == '\\' ? 2 : 1;
+	return j < len ? j + 1 : len;
+}
+
+/* The first ';' of [p, end) that is not in a character constant, or NULL. */
+static const char *semicolon(const char *p, const char *end)
+{
+	size_t len = (size_t)(end - p);
+
+	for (size_t i = 0; i < len;) {
+		if (p[i] == ';')
+			return p + i;
+		i = p[i] == '\'' ? literal_end(p, len, i) : i + 1;
+	}
+	return NULL;
+}
+
+/* Do s[i] and s[i + 1] spell the two characters of two? */
+static bool pair_at(const char *s, size_t len, size_t i, const char *two)
+{
+	return i + 1 < len && s[i] == two[0] && s[i + 1] == two[1];
+}
+
+/* The code of a line that starts outside comments, into code: each
+ * comment becomes one space (as for the compiler), strings and character
+ * constants are kept. *open is where a block comment starts that the line
+ * leaves open, else NULL. */
+static void line_code(struct strbuf *code, const char *line, size_t len,
+		      const char **open)
+{
+	code->len = 0;
+	strbuf_add(code, "", 0);
+	*open = NULL;
+	for (size_t i = 0; i < len;) {
+		if (*open) {
+			if (pair_at(line, len, i, "*/")) {
+				*open = NULL;
+				strbuf_add(code, " ", 1);
+				i += 2;
+			} else {
+				i++;
+			}
+		} else if (pair_at(line, len, i, "//")) {
+			strbuf_add(code, " ", 1);
+			return;
+		} else if (pair_at(line, len, i, "/*")) {
+			*open = line + i;
+			i += 2;
+		} else if (line[i] == '"' || line[i] == '\'') {
+			size_t j = literal_end(line, len, i);
+
+			strbuf_add(code, line + i, j - i);
+			i = j;
+		} else {
+			strbuf_add(code, line + i++, 1);
+		}
+	}
+}
+
 /* `[static] const [volatile] TYPE NAME = VALUE;` at top level: fill the
  * parts, and true. */
 static bool const_global(const char *line, size_t len, char *type, char *name,
@@ -79,9 +145,10 @@ static bool const_global(const char *line, size_t len, char *type, char *name,
 	if (end - p > 9 && !strncmp(p, "volatile ", 9))
 		p += 9;
 	eq = memchr(p, '=', (size_t)(end - p));
-	semi = memchr(p, ';', (size_t)(end - p));
+	semi = semicolon(p, end);
 	if (!eq || !semi || semi < eq || memchr(p, '[', (size_t)(eq - p)) ||
 	    memchr(p, '(', (size_t)(eq - p)) ||
+	    memchr(p, '\'', (size_t)(eq - p)) ||
 	    memchr(p, '"', (size_t)(semi - p)))
 		return false;
 	trimmed(decl, sizeof(decl), p, (size_t)(eq - p));
@@ -160,11 +227,8 @@ static void rewrite_tokens(struct tutorial *tu, struct strbuf *o,
 			continue;
 		}
 		if (c == '"' || c == '\'') {
-			size_t j = i + 1;
+			size_t j = literal_end(line, len, i);
 
-			while (j < len && line[j] != c)
-				j += line[j] == '\\' ? 2 : 1;
-			j = j < len ? j + 1 : len;
 			strbuf_add(o, line + i, j - i);
 			i = j;
 			continue;
@@ -258,6 +322,87 @@ static bool license_line(const char *line, size_t len, char *lic, size_t size)
 	if (!close || close == q + 1)
 		return false;
 	snprintf(lic, size, "%.*s", (int)(close - q - 1), q + 1);
+	/* It becomes the macro's tokens: text that would start a comment,
+	 * a character constant or a line splice there is no license. */
+	return !strstr(lic, "/*") && !strstr(lic, "//") && !strpbrk(lic, "\\'");
+}
+
+/* The comment that replaces a libbpf include, which names the header:
+ * cut at a '*', which could close that comment early. */
+static void include_comment(struct strbuf *o, const char *line, size_t len)
+{
+	const char *inc = line + strspn(line, " \t#");
+	size_t n = len - (size_t)(inc - line);
+	const char *open = inc + strcspn(inc, "<\"");
+	const char *close = NULL, *star;
+
+	if (open < inc + n)
+		close = memchr(open + 1, *open == '<' ? '>' : '"',
+			       (size_t)(inc + n - open - 1));
+	/* Keep "include <...>" only: a trailing comment would end ours. */
+	if (close)
+		n = (size_t)(close - inc) + 1;
+	star = memchr(inc, '*', n);
+	if (star)
+		n = (size_t)(star - inc);
+	while (n && isspace((unsigned char)inc[n - 1]))
+		n--;
+	strbuf_adds(o, "/* ");
+	strbuf_add(o, inc, n);
+	strbuf_adds(o, ": provided by bcc-hello */");
+}
+
+/* The const global NAME, as `#define NAME ((TYPE)(VALUE))`, its value
+ * taken from --set or -p if given. */
+static void const_define(struct tutorial *tu, struct strbuf *o,
+			 const char *type, const char *cname, char *value,
+			 const struct setting *sets, size_t nsets, int pid)
+{
+	const char *set = setting_for(cname, sets, nsets);
+	size_t k = tu->nconsts;
+
+	if (set)
+		snprintf(value, 128, "%s", set);
+	else if (pid &&
+		 (!strcmp(cname, "pid_filter") || !strcmp(cname, "PID_FILTER")))
+		snprintf(value, 128, "%d", pid);
+	if (k < TUTORIAL_MAX) {
+		snprintf(tu->consts[k].name, 128, "%s", cname);
+		snprintf(tu->consts[k].type, 128, "%s", type);
+		snprintf(tu->consts[k].value, 128, "%s", value);
+		tu->nconsts++;
+	}
+	strbuf_adds(o, "#define ");
+	strbuf_adds(o, cname);
+	strbuf_adds(o, " ((");
+	strbuf_adds(o, type);
+	strbuf_adds(o, ")(");
+	strbuf_adds(o, value);
+	strbuf_adds(o, "))");
+}
+
+/* A top-level line that is a libbpf include, the license or a const
+ * global: its replacement into o, and true. code is the line without its
+ * comments (line_code()), so that none of them ends up inside the
+ * replacement, or cut in half by it. */
+static bool replace_line(struct tutorial *tu, struct strbuf *o,
+			 const char *code, size_t len,
+			 const struct setting *sets, size_t nsets, int pid)
+{
+	char type[128], cname[128], value[128], lic[128];
+
+	if (is_libbpf_include(code, len)) {
+		include_comment(o, code, len);
+	} else if (license_line(code, len, lic, sizeof(lic))) {
+		strbuf_adds(o, "#define BPF_LICENSE ");
+		strbuf_adds(o, lic);
+	} else if (const_global(code, len, type, cname, value)) {
+		const_define(tu, o, type, cname, value, sets, nsets, pid);
+		return true;
+	} else {
+		return false;
+	}
+	tu->libbpf_style = true;
 	return true;
 }
 
@@ -265,7 +410,7 @@ int tutorial_rewrite(struct tutorial *tu, const char *text, const char *name,
 		     const struct setting *sets, size_t nsets, int pid,
 		     struct error *err)
 {
-	struct strbuf o = {0};
+	struct strbuf o = {0}, code = {0};
 	bool in_comment = false, depth_comment = false;
 	int depth = 0;
 	const char *p = text, *end = text + strlen(text);
@@ -275,51 +420,23 @@ int tutorial_rewrite(struct tutorial *tu, const char *text, const char *name,
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		char type[128], cname[128], value[128], lic[128];
+		const char *open = NULL;
+		bool top = !in_comment && depth == 0;
 
-		if (!in_comment && depth == 0 && is_libbpf_include(p, len)) {
-			const char *inc = p + strspn(p, " \t#");
-			size_t n = len - (size_t)(inc - p);
-			const char *close = memchr(inc, '>', n);
-
-			/* Keep "include <...>" only: a trailing comment would
-			 * end ours early. */
-			if (!close)
-				close = memchr(inc + 9, '"', n > 9 ? n - 9 : 0);
-			if (close)
-				n = (size_t)(close - inc) + 1;
-			strbuf_adds(&o, "/* ");
-			strbuf_add(&o, inc, n);
-			strbuf_adds(&o, ": provided by bcc-hello */");
-			tu->libbpf_style = true;
-		} else if (!in_comment && depth == 0 &&
-			   license_line(p, len, lic, sizeof(lic))) {
-			strbuf_adds(&o, "#define BPF_LICENSE ");
-			strbuf_adds(&o, lic);
-			tu->libbpf_style = true;
-		} else if (!in_comment && depth == 0 &&
-			   const_global(p, len, type, cname, value)) {
-			const char *set = setting_for(cname, sets, nsets);
-			size_t k = tu->nconsts;
-
-			if (set)
-				snprintf(value, sizeof(value), "%s", set);
-			else if (pid && (!strcmp(cname, "pid_filter") ||
-					 !strcmp(cname, "PID_FILTER")))
-				snprintf(value, sizeof(value), "%d", pid);
-			if (k < TUTORIAL_MAX) {
-				snprintf(tu->consts[k].name, 128, "%s", cname);
-				snprintf(tu->consts[k].type, 128, "%s", type);
-				snprintf(tu->consts[k].value, 128, "%s", value);
-				tu->nconsts++;
+		if (top)
+			line_code(&code, p, len, &open);
+		if (top && !code.oom &&
+		    replace_line(tu, &o, code.p, code.len, sets, nsets, pid)) {
+			/* The line ends inside a block comment: so does its
+			 * replacement, which keeps the comment's start, and
+			 * the lines after it stay comment. (Code after the
+			 * comment's end, on its last line, would join a
+			 * #define: the comment is one space to cpp.) */
+			if (open) {
+				strbuf_adds(&o, " ");
+				strbuf_add(&o, open, (size_t)(p + len - open));
+				in_comment = true;
 			}
-			strbuf_adds(&o, "#define ");
-			strbuf_adds(&o, cname);
-			strbuf_adds(&o, " ((");
-			strbuf_adds(&o, type);
-			strbuf_adds(&o, ")(");
-			strbuf_adds(&o, value);
-			strbuf_adds(&o, "))");
 		} else {
 			rewrite_tokens(tu, &o, p, len, &in_comment);
 		}
@@ -355,6 +472,8 @@ int tutorial_rewrite(struct tutorial *tu, const char *text, const char *name,
 		strbuf_add(&o, "\n", 1);
 		p = nl + 1;
 	}
+	free(code.p);
+	o.oom |= code.oom;
 	for (size_t i = 0; i < nsets; i++) {
 		bool found = false;
 

@@ -15,6 +15,9 @@
  *     its value settable with --set NAME=VALUE (and -p for pid_filter);
  *   - each SEC("...") is recorded with the function it annotates, so the
  *     entry point can be attached where it says.
+ * Comments in a line that is replaced are left out of the replacement,
+ * except a block comment still open at its end, which the replacement
+ * ends with too: every line starts inside a comment where it did.
  */
 #ifndef BCC_HELLO_TUTORIAL_H
 #define BCC_HELLO_TUTORIAL_H

@@ -200,6 +200,103 @@ TEST(an_include_with_a_trailing_comment_stays_one_comment)
 	tutorial_release(&tu);
 }
 
+TEST(a_comment_left_open_by_an_include_stays_open)
+{
+	/* The comment's opener must not go with the rest of the line, or
+	 * the comment's next line becomes code. */
+	static const char text[] =
+		"#include <bpf/bpf_helpers.h> /* SEC, bpf_printk,\n"
+		"\t\t\t\tand more bpf_printk() */\n"
+		"#include <bpf/bpf_tracing.h>\n";
+	struct tutorial tu;
+
+	if (rewrite(&tu, text, NULL, 0, 0))
+		return;
+	CHECK_INT(count_lines(tu.text), 3);
+	CHECK_STR(line_of(tu.text, 1),
+		  "/* include <bpf/bpf_helpers.h>: provided by bcc-hello */ "
+		  "/* SEC, bpf_printk,");
+	CHECK_STR(line_of(tu.text, 2), "\t\t\t\tand more bpf_printk() */");
+	CHECK_STR(line_of(tu.text, 3),
+		  "/* include <bpf/bpf_tracing.h>: provided by bcc-hello */");
+	tutorial_release(&tu);
+}
+
+TEST(a_comment_left_open_by_the_license_line_stays_open)
+{
+	static const char text[] =
+		"char LICENSE[] SEC(\"license\") = \"GPL\"; /* the kernel wants\n"
+		"\t\t\t\t\t  a GPL-compatible one: bpf_printk */\n"
+		"SEC(\"tp/a/b\") int f(void *ctx) { return 0; }\n";
+	struct tutorial tu;
+
+	if (rewrite(&tu, text, NULL, 0, 0))
+		return;
+	CHECK_INT(count_lines(tu.text), 3);
+	CHECK_STR(line_of(tu.text, 1),
+		  "#define BPF_LICENSE GPL /* the kernel wants");
+	CHECK_STR(line_of(tu.text, 2),
+		  "\t\t\t\t\t  a GPL-compatible one: bpf_printk */");
+	/* The comment ended where it did: the next line is code again. */
+	CHECK_STR(tutorial_section_of(&tu, "f"), "tp/a/b");
+	tutorial_release(&tu);
+}
+
+TEST(a_comment_left_open_by_a_const_global_stays_open)
+{
+	static const char text[] =
+		"const volatile pid_t pid_filter = 0; /* set by the loader:\n"
+		"\t\t\t\t\t -p or --set, not bpf_printk() */\n"
+		"const volatile int max = 5; /* a */ /* b\n"
+		" * c\n"
+		" */ int f(void *ctx) { bpf_printk(\"x\"); return 0; }\n";
+	struct tutorial tu;
+
+	if (rewrite(&tu, text, NULL, 0, 1234))
+		return;
+	CHECK_INT(count_lines(tu.text), 5);
+	CHECK_STR(line_of(tu.text, 1),
+		  "#define pid_filter ((pid_t)(1234)) /* set by the loader:");
+	CHECK_STR(line_of(tu.text, 2),
+		  "\t\t\t\t\t -p or --set, not bpf_printk() */");
+	/* Only the comment still open at the end of the line is kept. */
+	CHECK_STR(line_of(tu.text, 3), "#define max ((int)(5)) /* b");
+	CHECK_STR(line_of(tu.text, 4), " * c");
+	CHECK_STR(
+		line_of(tu.text, 5),
+		" */ int f(void *ctx) { bpf_trace_printk(\"x\"); return 0; }");
+	CHECK_INT(tu.nconsts, 2);
+	tutorial_release(&tu);
+}
+
+TEST(comments_and_quotes_inside_a_rewritten_line_stay_out_of_its_replacement)
+{
+	/* Text copied into a replacement must not open a comment, close
+	 * the include's comment early, or leave a quote open. */
+	static const char text[] =
+		"const int max = /* at most */ 5 /* a ; b */;\n"
+		"const char sep = ';'; /* x\n"
+		"*/\n"
+		"#include <bpf/x*/y.h>\n"
+		"char LICENSE[] SEC(\"license\") = \"GPL/*\";\n"
+		"const int /* = */ seven = 7; // ; =\n";
+	struct tutorial tu;
+
+	if (rewrite(&tu, text, NULL, 0, 0))
+		return;
+	CHECK_STR(line_of(tu.text, 1), "#define max ((int)(5))");
+	CHECK_STR(line_of(tu.text, 2), "#define sep ((char)(';')) /* x");
+	CHECK_STR(line_of(tu.text, 3), "*/");
+	CHECK_STR(line_of(tu.text, 4),
+		  "/* include <bpf/x: provided by bcc-hello */");
+	/* A license that would open a comment is left to libbcc's default
+	 * (GPL), as the user wrote it. */
+	CHECK_STR(line_of(tu.text, 5),
+		  "char LICENSE[] SEC(\"license\") = \"GPL/*\";");
+	CHECK_STR(line_of(tu.text, 6), "#define seven ((int)(7))");
+	tutorial_release(&tu);
+}
+
 TEST(bpf_printk_becomes_bpf_trace_printk_only_where_it_is_code)
 {
 	struct tutorial tu;
@@ -452,6 +549,10 @@ int main(void)
 	RUN(a_source_without_a_final_newline_keeps_its_line_count);
 	RUN(the_libbpf_includes_and_linux_bpf_h_become_comments);
 	RUN(an_include_with_a_trailing_comment_stays_one_comment);
+	RUN(a_comment_left_open_by_an_include_stays_open);
+	RUN(a_comment_left_open_by_the_license_line_stays_open);
+	RUN(a_comment_left_open_by_a_const_global_stays_open);
+	RUN(comments_and_quotes_inside_a_rewritten_line_stay_out_of_its_replacement);
 	RUN(bpf_printk_becomes_bpf_trace_printk_only_where_it_is_code);
 	RUN(bpf_printk_in_a_comment_over_several_lines_is_left_alone);
 	RUN(the_license_line_becomes_bpf_license);

@@ -1,0 +1,2 @@
+char LICENSE[] SEC("license") = "GPL"; /* the kernel wants
+						      a GPL-compatible one */
