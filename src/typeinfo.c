@@ -634,7 +634,8 @@ static struct ctype *desc_member(struct json_object *m, const char **name,
 	    (t->kind == CTYPE_INT || t->kind == CTYPE_BOOL)) {
 		int64_t v = json_object_get_int64(third);
 
-		if (v >= 0 && (uint64_t)v <= t->size * 8) {
+		/* Only an unnamed bitfield may have no bits, as in C. */
+		if ((v > 0 || !(*name)[0]) && (uint64_t)v <= t->size * 8) {
 			*bits = (int)v;
 			return t;
 		}

@@ -34,7 +34,7 @@ static void check_layout(const struct ctype *t, int depth)
 		const struct cmember *m = &t->members[i];
 
 		require(m->type != NULL, "every member has a type");
-		if (m->type->size && !m->bits)
+		if (m->type->size && !m->bits && !m->padding)
 			require(m->offset + m->type->size <= t->size ||
 					t->size == 0,
 				"a member lies within its struct");
