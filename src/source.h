@@ -16,8 +16,12 @@ struct source {
 
 /* The embedded programs/hello.c. */
 int source_embedded(struct source *src, struct error *err);
-/* Read a file: opened once, checked on that fd (regular, within the size
- * limit), read whole, and refused if it is not text. */
+/* Read a file: opened once, without waiting on a FIFO; checked on that fd
+ * with fstat (a regular file of at most SOURCE_MAX_BYTES) before anything
+ * is read; read whole from that fd, at most the size fstat gave; refused
+ * if empty or if it holds a NUL or another control byte (the message
+ * names its line). Invalid UTF-8 is left to the compiler. Every refusal
+ * is one line naming the path. */
 int source_read(struct source *src, const char *path, struct error *err);
 void source_release(struct source *src);
 

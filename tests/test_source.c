@@ -5,7 +5,9 @@
 
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/test_source_XXXXXX";
@@ -234,6 +236,180 @@ TEST(a_symlink_to_a_c_file_is_read)
 	unlink(target);
 }
 
+/* The refusal's message is one line and at most `max` bytes. */
+static void check_short_line(const char *path, size_t max, int line)
+{
+	struct source src;
+	struct error err = {0};
+
+	if (source_read(&src, path, &err) == 0) {
+		source_release(&src);
+		err.msg[0] = '\0';
+	}
+	if (!err.msg[0] || strchr(err.msg, '\n') || strlen(err.msg) > max) {
+		fprintf(stderr,
+			"%s:%d: %s: expected a refusal of one line of at most %zu bytes, got \"%s\"\n",
+			__FILE__, line, check_current, max, err.msg);
+		check_failures++;
+	}
+}
+#define CHECK_SHORT_LINE(path, max) check_short_line((path), (max), __LINE__)
+
+TEST(a_fifo_is_named_as_one)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s", in_dir("named.fifo"));
+	CHECK_INT(mkfifo(path, 0600), 0);
+	alarm(10);
+	CHECK_REFUSED(path, "a FIFO, not a regular file");
+	alarm(0);
+	unlink(path);
+}
+
+TEST(character_devices_are_refused_without_being_read)
+{
+	/* /dev/zero would never end, /dev/null is empty: neither is read. */
+	alarm(10);
+	CHECK_REFUSED("/dev/zero", "a character device, not a regular file");
+	CHECK_REFUSED("/dev/null", "a character device");
+	alarm(0);
+}
+
+TEST(a_socket_is_refused)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", in_dir("sock.c"));
+	CHECK_INT(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	CHECK_REFUSED(sa.sun_path, "not a regular file");
+	close(fd);
+	unlink(sa.sun_path);
+}
+
+TEST(a_sparse_file_of_ten_gib_is_refused_by_its_size_before_reading)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s", in_dir("huge.c"));
+	write_bytes(path, "", 0);
+	CHECK_INT(truncate(path, 10LL << 30), 0);
+	CHECK_REFUSED(path, "10737418240 bytes, more than the 1048576-byte");
+	unlink(path);
+}
+
+TEST(a_file_that_reads_as_empty_is_refused)
+{
+	/* A /proc file is regular and says 0 bytes. */
+	CHECK_REFUSED("/proc/self/stat", "empty");
+}
+
+TEST(a_nul_in_the_middle_of_code_is_refused_with_its_line)
+{
+	static const char data[] =
+		"int hello(void *ctx)\n{\n\tint x = 1;\n\n\treturn x;\0\n}\n";
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s", in_dir("nul.c"));
+	write_bytes(path, data, sizeof(data) - 1);
+	CHECK_REFUSED(path, ":5: byte 0x00");
+	unlink(path);
+}
+
+TEST(invalid_utf8_is_left_to_the_compiler)
+{
+	static const char text[] = "/* \xff\xfe */\nint \xc3\x28x;\n";
+	char path[PATH_MAX];
+	struct source src;
+	struct error err = {0};
+
+	snprintf(path, sizeof(path), "%s", in_dir("latin1.c"));
+	write_bytes(path, text, sizeof(text) - 1);
+	CHECK_INT(source_read(&src, path, &err), 0);
+	CHECK_STR(src.text, text);
+	source_release(&src);
+	unlink(path);
+}
+
+TEST(a_path_through_a_file_is_refused)
+{
+	char file[PATH_MAX], path[PATH_MAX];
+
+	snprintf(file, sizeof(file), "%s", in_dir("plain.c"));
+	write_bytes(file, "int x;\n", 7);
+	snprintf(path, sizeof(path), "%s", in_dir("plain.c/x.c"));
+	CHECK_REFUSED(path, "is not a folder");
+	unlink(file);
+}
+
+TEST(a_name_longer_than_name_max_is_refused_on_one_line)
+{
+	char name[NAME_MAX + 10], path[PATH_MAX];
+
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	struct source src;
+	struct error err = {0};
+
+	snprintf(path, sizeof(path), "%s", in_dir(name));
+	CHECK_INT(source_read(&src, path, &err), -1);
+	CHECK_INT(err.exit_code, EXIT_FAIL);
+	CHECK_CONTAINS(err.msg, "nnn...nnn");
+	CHECK_CONTAINS(err.msg, "nnn: the path is too long");
+	CHECK_SHORT_LINE(path, 600);
+}
+
+TEST(a_path_longer_than_path_max_is_cut_in_the_message)
+{
+	static char path[PATH_MAX + 100];
+	struct source src;
+	struct error err = {0};
+	size_t n = 0;
+
+	while (n + 3 < sizeof(path) - 1) {
+		memcpy(path + n, "/a", 2);
+		n += 2;
+	}
+	memcpy(path + n, ".c", 3);
+	CHECK_INT(source_read(&src, path, &err), -1);
+	CHECK_CONTAINS(err.msg, "/a/a...");
+	CHECK_CONTAINS(err.msg, "/a.c: the path is too long");
+	CHECK_SHORT_LINE(path, 600);
+}
+
+TEST(a_path_with_a_line_break_stays_on_one_line)
+{
+	char path[PATH_MAX];
+
+	struct source src;
+	struct error err = {0};
+
+	snprintf(path, sizeof(path), "%s", in_dir("two\nlines.c"));
+	CHECK_INT(source_read(&src, path, &err), -1);
+	CHECK_CONTAINS(err.msg, "/two\\x0alines.c: no such file");
+	CHECK_SHORT_LINE(path, 600);
+}
+
+TEST(an_unreadable_file_is_refused_for_a_user)
+{
+	char path[PATH_MAX];
+
+	if (geteuid() == 0) {
+		/* root reads it anyway; t_badinput.sh drops the capability */
+		printf("(skipped as root) ");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s", in_dir("secret.c"));
+	write_bytes(path, "int x;\n", 7);
+	CHECK_INT(chmod(path, 0), 0);
+	CHECK_REFUSED(path, "permission denied");
+	unlink(path);
+}
+
 TEST(the_embedded_program_is_the_hello_lesson)
 {
 	struct source src;
@@ -269,6 +445,18 @@ int main(void)
 	RUN(a_control_character_is_refused);
 	RUN(a_symlink_loop_is_refused);
 	RUN(a_symlink_to_a_c_file_is_read);
+	RUN(a_fifo_is_named_as_one);
+	RUN(character_devices_are_refused_without_being_read);
+	RUN(a_socket_is_refused);
+	RUN(a_sparse_file_of_ten_gib_is_refused_by_its_size_before_reading);
+	RUN(a_file_that_reads_as_empty_is_refused);
+	RUN(a_nul_in_the_middle_of_code_is_refused_with_its_line);
+	RUN(invalid_utf8_is_left_to_the_compiler);
+	RUN(a_path_through_a_file_is_refused);
+	RUN(a_name_longer_than_name_max_is_refused_on_one_line);
+	RUN(a_path_longer_than_path_max_is_cut_in_the_message);
+	RUN(a_path_with_a_line_break_stays_on_one_line);
+	RUN(an_unreadable_file_is_refused_for_a_user);
 	RUN(the_embedded_program_is_the_hello_lesson);
 	if (rmdir(dir)) {
 		perror(dir);
