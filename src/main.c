@@ -170,11 +170,20 @@ static void narrate_loaded(const struct options *opts,
 static void summary(const struct output *out, const struct tracepipe *tp,
 		    unsigned long lost_records)
 {
+	unsigned long long unread = tracepipe_unread(tp);
+
 	fprintf(stderr, "bcc-hello: %lu events, %llu lost", out->events,
-		tracepipe_lost(tp) + lost_records);
+		tracepipe_lost(tp) + lost_records + unread + out->dropped);
 	if (lost_records)
 		fprintf(stderr, " (%lu of them perf buffer records)",
 			lost_records);
+	if (unread)
+		fprintf(stderr, " (%llu of them still unread at the stop)",
+			unread);
+	if (out->dropped)
+		fprintf(stderr,
+			" (%lu of them never written: their output was not read)",
+			out->dropped);
 	if (out->own)
 		fprintf(stderr, " (%lu of bcc-hello's own writes hidden)",
 			out->own);
@@ -203,7 +212,9 @@ struct run {
 	const struct tracefs *tfs;
 	struct headers *hdr;
 	const struct headers_roots *roots;
-	struct tracepipe *tp; /* NULL with --dry-run */
+	struct tracepipe *tp;	/* NULL with --dry-run */
+	struct tracepipe guard; /* --dry-run: only restores the top-level
+				   bpf_trace_printk event after load */
 	struct output out;
 	struct watch watch;
 	sigset_t stop_set;
@@ -318,6 +329,7 @@ static int build_version(struct version *v, struct run *r, struct error *err)
 	struct compile_opts copts;
 	struct load_opts lo;
 	char kprobe_events[PATH_MAX];
+	struct tracepipe *tp;
 	double t0;
 	int loaded;
 
@@ -366,12 +378,11 @@ static int build_version(struct version *v, struct run *r, struct error *err)
 				.kprobes = access(kprobe_events, F_OK) == 0,
 				.verbose = opts->verbose};
 	t0 = now_seconds();
-	if (r->tp)
-		tracepipe_before_load(r->tp, r->tfs,
-				      strstr(v->tu.text, "bpf_trace_printk"));
+	tp = r->tp ? r->tp : &r->guard;
+	tracepipe_before_load(tp, r->tfs,
+			      strstr(v->tu.text, "bpf_trace_printk"));
 	loaded = load_programs(&v->set, &v->prog, &v->src, &v->tu, &lo, err);
-	if (r->tp)
-		tracepipe_after_load(r->tp, r->tfs, loaded == 0);
+	tracepipe_after_load(tp, r->tfs, loaded == 0);
 	if (loaded)
 		return -1;
 	narrate_loaded(opts, &v->set, now_seconds() - t0);
@@ -485,6 +496,12 @@ static int read_loop(struct run *r, struct version *versions,
 		int ready, due;
 		size_t nev;
 
+		/* Blocked from here to ppoll(), which unblocks them while it
+		 * waits: a signal is never missed between this check and the
+		 * wait. Unblocked again while reading and printing, so that
+		 * a flood that keeps ppoll() from ever waiting, or a write
+		 * blocked on a full pipe, cannot delay a stop. */
+		sigprocmask(SIG_BLOCK, &r->stop_set, NULL);
 		if (exiting == SIGHUP && opts->watch) {
 			exiting = 0;
 			reload(versions, cur, r);
@@ -519,6 +536,9 @@ static int read_loop(struct run *r, struct version *versions,
 		}
 		if (due > 0 && (left < 0 || due / 1000.0 < left))
 			left = due / 1000.0;
+		if (tracepipe_recheck(r->tp, r->tfs) &&
+		    (left < 0 || left > 0.01))
+			left = 0.01;
 		if (left >= 0) {
 			ts.tv_sec = (time_t)left;
 			ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
@@ -541,6 +561,7 @@ static int read_loop(struct run *r, struct version *versions,
 		pfd[1] = (struct pollfd){.fd = r->watch.fd, .events = POLLIN};
 		nev = events_pollfds(&(*cur)->ev, pfd + 2, cap - 2);
 		ready = ppoll(pfd, 2 + nev, timeout, &none);
+		sigprocmask(SIG_UNBLOCK, &r->stop_set, NULL);
 		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
@@ -563,15 +584,18 @@ static int read_loop(struct run *r, struct version *versions,
 						r->tp->dir, strerror(errno));
 				break;
 			}
-			if (n == 0 || out->failed ||
+			if (n == 0 || out->failed || exiting ||
 			    (out->limit && out->events >= out->limit))
 				break;
 		}
+		if (exiting && !(exiting == SIGHUP && opts->watch))
+			break; /* even if the output is stuck */
 		if (ret || !output_flush(out))
 			break; /* an error, or the reader went away */
 		if (out->limit && out->events >= out->limit)
 			break;
 	}
+	sigprocmask(SIG_BLOCK, &r->stop_set, NULL);
 	free(pfd);
 	return ret;
 }
@@ -617,14 +641,14 @@ int main(int argc, char **argv)
 		goto done;
 	if (tracefs_open(&tfs, &err))
 		goto done;
-	stale = tracepipe_remove_stale(&tfs);
+	headers_roots_system(&roots);
+	stale = tracepipe_remove_stale(&tfs) +
+		headers_remove_stale(roots.tmp_dir);
 	narrate(&opts, "tracefs at %s%s%s", tfs.path,
 		tfs.mounted_by_us ? " (mounted by bcc-hello)" : "",
 		stale ? "; removed what killed runs left" : "");
 	explicit_dir =
 		opts.kernel_dir ? opts.kernel_dir : getenv("BCC_KERNEL_SOURCE");
-	headers_roots_system(&roots);
-	stale += headers_remove_stale(roots.tmp_dir);
 	if (headers_find(&hdr, &roots, explicit_dir, &err) ||
 	    headers_apply(&hdr, &err))
 		goto done;
@@ -654,9 +678,12 @@ int main(int argc, char **argv)
 	}
 
 	/* 1 and 2. compile and load */
+	r.guard.instance = true; /* for --dry-run: see struct run */
 	if (build_version(cur, &r, &err))
 		goto done;
 	if (opts.dry_run) {
+		while (tracepipe_recheck(&r.guard, &tfs))
+			usleep(10000);
 		fprintf(stderr,
 			"bcc-hello: %s: compiled and loaded %zu program%s; nothing attached (--dry-run)\n",
 			cur->src.name, cur->set.n, cur->set.n == 1 ? "" : "s");
@@ -696,6 +723,8 @@ int main(int argc, char **argv)
 		r.tp->instance ? r.tp->dir : "nothing (global pipe)");
 	attach_release(&cur->at);
 	events_drain(&cur->ev);
+	/* A pipe nobody reads must not hold a stop asked for by a signal. */
+	output_finish(&r.out, exiting ? 2.0 : 0);
 	if (!r.out.failed && maps_any(cur->prog.module) &&
 	    print_maps(&r, cur, true, &err))
 		goto done;

@@ -5,6 +5,9 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +213,7 @@ int output_record(void *ctx, const char *table, const struct ctype *type,
 		free(sb.p);
 	}
 	o->events++;
+	o->unflushed++;
 	return o->limit && o->events >= o->limit;
 }
 
@@ -220,6 +224,13 @@ int output_line(const char *line, size_t len, void *ctx)
 
 	if (o->failed || (o->limit && o->events >= o->limit))
 		return 1;
+	if (!o->raw && len > 4 && strncmp(line, "CPU:", 4) == 0 &&
+	    memmem(line, len, " [LOST ", 7)) {
+		/* The kernel's notice of overwritten events: they are in
+		 * its stats, so counted in the summary, not an event. */
+		o->in_own = true; /* a message it interrupted stays hidden */
+		return 0;
+	}
 	if (trace_line_parse(line, len, &tl)) {
 		/* A continuation of the previous message. Formatted output
 		 * drops the blank line a trailing "\n" leaves. */
@@ -264,6 +275,7 @@ int output_line(const char *line, size_t len, void *ctx)
 			tl.pid, tl.cpu, (int)m, tl.msg);
 	}
 	o->events++;
+	o->unflushed++;
 	return o->limit && o->events >= o->limit;
 }
 
@@ -271,5 +283,37 @@ bool output_flush(struct output *o)
 {
 	if (fflush(o->out) || ferror(o->out))
 		o->failed = true;
+	else
+		o->unflushed = 0;
 	return !o->failed;
+}
+
+void output_finish(struct output *o, double grace)
+{
+	int fd = fileno(o->out);
+	struct pollfd p = {.fd = fd, .events = POLLOUT};
+	double until = now_seconds() + grace;
+	struct stat st;
+
+	if (o->failed || !o->unflushed)
+		return;
+	if (grace > 0 && fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		/* Wait for the reader to make room; drop the rest when it
+		 * does not, rather than hold the exit. */
+		while (poll(&p, 1, 50) == 0 && now_seconds() < until)
+			;
+		if (!(p.revents & POLLOUT)) {
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+			o->failed = true;
+		}
+	}
+	clearerr(o->out);
+	if (!o->failed)
+		output_flush(o);
+	if (o->failed) {
+		fflush(o->out);
+		o->dropped += o->unflushed;
+		o->events -= o->unflushed;
+		o->unflushed = 0;
+	}
 }

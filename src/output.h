@@ -8,14 +8,16 @@
 
 struct output {
 	FILE *out;
-	bool raw;	      /* print lines unchanged */
-	bool json;	      /* one JSON object per line (--json) */
-	pid_t self;	      /* events of this process are hidden */
-	pid_t only;	      /* -p: only events of this process (0 = all) */
-	unsigned long limit;  /* stop after this many events, 0 = never */
-	unsigned long events; /* events shown */
-	unsigned long own;    /* events of our own process, hidden */
-	unsigned long others; /* -p: lines of other processes, hidden */
+	bool raw;		 /* print lines unchanged */
+	bool json;		 /* one JSON object per line (--json) */
+	pid_t self;		 /* events of this process are hidden */
+	pid_t only;		 /* -p: only events of this process (0 = all) */
+	unsigned long limit;	 /* stop after this many events, 0 = never */
+	unsigned long events;	 /* events shown */
+	unsigned long unflushed; /* of them, not yet flushed */
+	unsigned long dropped;	 /* never written: a stop left them unread */
+	unsigned long own;	 /* events of our own process, hidden */
+	unsigned long others;	 /* -p: lines of other processes, hidden */
 	pid_t last_tid, last_tgid; /* the last thread looked up, for -p */
 	bool header_done;
 	struct trace_line_fields {
@@ -53,5 +55,10 @@ void output_json(struct output *o, struct json_object *obj);
 /* Flush what was printed; false if the reader is gone (EPIPE) or the
  * write failed. */
 bool output_flush(struct output *o);
+/* At the stop: flush what is left. After a stop signal (grace > 0) and
+ * with a pipe for output, wait at most grace seconds for its reader;
+ * then what could not be written is dropped, and counted in dropped
+ * instead of events. */
+void output_finish(struct output *o, double grace);
 
 #endif

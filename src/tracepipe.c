@@ -242,7 +242,8 @@ unsigned long long tracepipe_stats_lost(const char *stats)
 	return sum;
 }
 
-unsigned long long tracepipe_lost(const struct tracepipe *tp)
+/* Sum of one key's values over every CPU's stats of the buffer. */
+static unsigned long long sum_stats(const struct tracepipe *tp, bool lost)
 {
 	char dir[PATH_MAX], stats[2048];
 	unsigned long long sum = 0;
@@ -260,10 +261,27 @@ unsigned long long tracepipe_lost(const struct tracepipe *tp)
 			continue;
 		stats[0] = '\n';
 		path_fmt(rel, sizeof(rel), "%s/stats", e->d_name);
-		if (tracefs_read(dir, rel, stats + 1, sizeof(stats) - 1) > 0)
+		if (tracefs_read(dir, rel, stats + 1, sizeof(stats) - 1) <= 0)
+			continue;
+		if (lost)
 			sum += tracepipe_stats_lost(stats);
+		else if (strncmp(stats, "\nentries:", 9) == 0)
+			sum += strtoull(stats + 9, NULL, 10);
 	}
 	closedir(d);
+	return sum;
+}
+
+unsigned long long tracepipe_unread(const struct tracepipe *tp)
+{
+	/* The shared buffer's entries are not all ours. */
+	return tp->instance ? sum_stats(tp, false) : 0;
+}
+
+unsigned long long tracepipe_lost(const struct tracepipe *tp)
+{
+	unsigned long long sum = sum_stats(tp, true);
+
 	return sum >= tp->lost_base ? sum - tp->lost_base : 0;
 }
 
@@ -375,9 +393,28 @@ void tracepipe_after_load(struct tracepipe *tp, const struct tracefs *tfs,
 	}
 	if (tp->top_was_off)
 		tracefs_write(tfs->path, TOP_PRINTK_ENABLE, "0");
+	/* On a busy machine the kernel's work can run late, or more than
+	 * once: tracepipe_recheck() watches a while longer. */
+	tp->recheck_until = tp->top_was_off && loaded ? now_seconds() + 0.5 : 0;
 	if (tp->top_lock >= 0)
 		close(tp->top_lock); /* releases the lock */
 	tp->top_lock = -1;
+}
+
+bool tracepipe_recheck(struct tracepipe *tp, const struct tracefs *tfs)
+{
+	char v[16];
+
+	if (!tp->recheck_until)
+		return false;
+	if (now_seconds() > tp->recheck_until) {
+		tp->recheck_until = 0;
+		return false;
+	}
+	if (tracefs_read(tfs->path, TOP_PRINTK_ENABLE, v, sizeof(v)) > 0 &&
+	    v[0] == '1')
+		tracefs_write(tfs->path, TOP_PRINTK_ENABLE, "0");
+	return true;
 }
 
 long tracepipe_read(struct tracepipe *tp, tracepipe_line_fn on_line, void *ctx)

@@ -21,7 +21,8 @@ struct tracefs;
 struct tracepipe {
 	char dir[PATH_MAX]; /* the instance folder, or tracefs for --global-pipe */
 	bool instance;	    /* dir is our instance: removed on release */
-	int fd;		    /* trace_pipe, non-blocking (owned) */
+	double recheck_until; /* watch the top-level printk event till then */
+	int fd;		      /* trace_pipe, non-blocking (owned) */
 	unsigned long long lost_base; /* the kernel's lost count at open */
 	bool top_was_off; /* top-level buffer did not record bpf_trace_printk */
 	int top_lock;	  /* held from before to after the load, -1 = none */
@@ -87,6 +88,12 @@ typedef int (*tracepipe_line_fn)(const char *line, size_t len, void *ctx);
 long tracepipe_read(struct tracepipe *tp, tracepipe_line_fn on_line, void *ctx);
 /* Events the kernel dropped or overwrote since open (per-CPU stats). */
 unsigned long long tracepipe_lost(const struct tracepipe *tp);
+/* After a load that had to turn the top-level bpf_trace_printk event
+ * off again: turn it off once more if the kernel's late work turned it
+ * on. Call it often for half a second; false once that is over. */
+bool tracepipe_recheck(struct tracepipe *tp, const struct tracefs *tfs);
+/* Events still in our instance's buffer, never read (at exit). */
+unsigned long long tracepipe_unread(const struct tracepipe *tp);
 /* Close the pipe and remove the instance. */
 void tracepipe_release(struct tracepipe *tp);
 
