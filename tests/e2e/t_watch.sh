@@ -4,7 +4,7 @@
 # each save swaps the running program for the new one, a broken save
 # leaves the last good one running, and SIGHUP reloads on demand.
 #
-# The last case reloads BCC_HELLO_RELOADS times (default 200; each reload
+# The last case reloads BCC_HELLO_RELOADS times (default 200, 50 under AddressSanitizer; each reload
 # is one compile, 0.6 to 1.8 s depending on the machine's load) and checks
 # that the file descriptors and the memory stay flat.
 . "$(dirname "$0")/lib.sh"
@@ -239,7 +239,8 @@ left=$(left_behind "$HELLO_PID")
 	fail "expected exit 0 and nothing left behind, got exit $RC, left: $left"
 echo "(the cases so far took $(since "$started") s)"
 
-N=${BCC_HELLO_RELOADS:-200}
+# Under AddressSanitizer each reload is slower: fewer by default.
+if [ "${BCC_HELLO_SANITIZED:-0}" = 1 ]; then N=${BCC_HELLO_RELOADS:-50}; else N=${BCC_HELLO_RELOADS:-200}; fi
 case_ "$N reloads by SIGHUP keep the file descriptors and the memory flat"
 cat >"$T/tiny.c" <<'EOF'
 int hello(void *ctx)
@@ -273,7 +274,8 @@ if wait_line "$T/tiny.out" "tiny\$" 60; then
 		echo "after reload 1: $fd1 fds, VmRSS $rss1 kB; after reload $N: $fdN fds, VmRSS $rssN kB (+$growth kB); $(since "$loop_start") s"
 		expect "the same fd count" "$fd1 then $fdN: $(ls -l "/proc/$HELLO_PID/fd" | tail -n +2 | awk '{ print $NF }' | sort | uniq -c | sort -rn | head -5)" \
 			[ "$fd1" = "$fdN" ] &&
-			expect "VmRSS growth under 16 MiB" "$growth kB" [ "$growth" -lt 16384 ] &&
+			expect "VmRSS growth under 16 MiB (not measured under AddressSanitizer, which keeps freed memory in quarantine: CI measures it on the plain build)" \
+				"$growth kB" [ "${BCC_HELLO_SANITIZED:-0}" = 1 -o "$growth" -lt 16384 ] &&
 			expect "1 program attached" "$att" [ "$att" = 1 ] && ok
 	else
 		fail "expected $N reload lines, got $done_n (waited 30 s for reload $i); stderr: $(tail -5 "$ERR")"
