@@ -98,22 +98,22 @@ static int record_type(struct events_table *t, void *module,
 	return 0;
 }
 
-static int add_reader(struct events *ev, int fd, void *reader, bool ring,
+static int add_reader(struct events *ev, int fd, void *reader,
 		      struct events_table *t, struct error *err)
 {
 	struct events_reader *r =
 		realloc(ev->readers, (ev->nreaders + 1) * sizeof(*ev->readers));
 
 	if (!r) {
-		if (ring)
+		if (t->ring)
 			bpf_free_ringbuf(reader);
 		else
 			perf_reader_free(reader);
 		return error_set(err, "out of memory");
 	}
 	ev->readers = r;
-	r[ev->nreaders++] = (struct events_reader){
-		.fd = fd, .reader = reader, .ring = ring, .table = t};
+	r[ev->nreaders++] =
+		(struct events_reader){.fd = fd, .reader = reader, .table = t};
 	return 0;
 }
 
@@ -148,7 +148,7 @@ static int open_perf(struct events *ev, struct events_table *t, int map_fd,
 				"table %s: cannot store the perf buffer of CPU %d in it: %s; give it at least as many entries as CPUs",
 				t->name, cpu, strerror(e));
 		}
-		if (add_reader(ev, fd, reader, false, t, err))
+		if (add_reader(ev, fd, reader, t, err))
 			return -1;
 	}
 	return 0;
@@ -201,7 +201,7 @@ int events_open(struct events *ev, void *module, events_fn fn, void *ctx,
 		if (type == BPF_MAP_TYPE_RINGBUF) {
 			void *rb = bpf_new_ringbuf(map_fd, on_ring, t);
 
-			ret = rb ? add_reader(ev, map_fd, rb, true, t, err)
+			ret = rb ? add_reader(ev, map_fd, rb, t, err)
 				 : error_set(
 					   err,
 					   "table %s: cannot open the ring buffer: %s",
@@ -229,7 +229,7 @@ size_t events_pollfds(const struct events *ev, struct pollfd *pfd, size_t max)
 
 static void read_one(struct events_reader *r)
 {
-	if (r->ring)
+	if (r->table->ring)
 		bpf_consume_ringbuf(r->reader);
 	else
 		perf_reader_event_read(r->reader);
@@ -260,7 +260,7 @@ unsigned long events_lost(const struct events *ev)
 void events_release(struct events *ev)
 {
 	for (size_t i = 0; i < ev->nreaders; i++) {
-		if (ev->readers[i].ring)
+		if (ev->readers[i].table->ring)
 			bpf_free_ringbuf(ev->readers[i].reader);
 		else
 			perf_reader_free(ev->readers[i].reader);

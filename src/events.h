@@ -29,7 +29,6 @@ typedef int (*events_fn)(void *ctx, const char *table, const struct ctype *type,
 struct events_reader {
 	int fd;	      /* to poll */
 	void *reader; /* struct perf_reader * or struct ring_buffer * */
-	bool ring;    /* a ring buffer (else a perf buffer) */
 	struct events_table *table;
 };
 

@@ -72,37 +72,17 @@ static bool log2_histogram(const char *text, const char *name)
 	return false;
 }
 
-static void hex(const unsigned char *data, size_t size, struct strbuf *sb)
-{
-	char b[4];
-
-	for (size_t i = 0; i < size; i++) {
-		snprintf(b, sizeof(b), "%02x", data[i]);
-		strbuf_add(sb, b, 2);
-	}
-}
-
+/* A key or value: by its type, or in hex when libbcc gave none. */
 static void format(const struct ctype *t, const unsigned char *data,
 		   size_t size, struct strbuf *sb)
 {
-	if (t)
-		ctype_format(t, data, size, false, sb);
-	else
-		hex(data, size, sb);
+	ctype_format(t ? t : &ctype_bytes, data, size, false, sb);
 }
 
 static struct json_object *to_json(const struct ctype *t,
 				   const unsigned char *data, size_t size)
 {
-	struct strbuf sb = {0};
-	struct json_object *j;
-
-	if (t)
-		return ctype_json(t, data, size);
-	hex(data, size, &sb);
-	j = json_object_new_string(sb.p ? sb.p : "");
-	free(sb.p);
-	return j;
+	return ctype_json(t ? t : &ctype_bytes, data, size);
 }
 
 /* Sum an integer value over the CPUs into e->value (same type). */

@@ -169,45 +169,22 @@ int output_record(void *ctx, const char *table, const struct ctype *type,
 			json_object_object_add(obj, "table",
 					       json_object_new_string(table));
 		}
-		fields = type ? ctype_json(type, data, size) : NULL;
+		fields = ctype_json(type ? type : &ctype_bytes, data, size);
 		if (obj && fields &&
 		    json_object_is_type(fields, json_type_object)) {
 			json_object_object_foreach(fields, key, val)
 				json_object_object_add(obj, key,
 						       json_object_get(val));
 		} else if (obj) {
-			struct strbuf hex = {0};
-
-			for (size_t i = 0; i < size; i++) {
-				char b[3];
-
-				snprintf(b, sizeof(b), "%02x",
-					 ((const unsigned char *)data)[i]);
-				strbuf_add(&hex, b, 2);
-			}
-			json_object_object_add(
-				obj, fields ? "value" : "bytes",
-				fields ? json_object_get(fields)
-				       : json_object_new_string(hex.p ? hex.p
-								      : ""));
-			free(hex.p);
+			json_object_object_add(obj, type ? "value" : "bytes",
+					       json_object_get(fields));
 		}
 		json_object_put(fields);
 		output_json(o, obj);
 	} else {
 		struct strbuf sb = {0};
 
-		if (type) {
-			ctype_format(type, data, size, true, &sb);
-		} else {
-			for (size_t i = 0; i < size; i++) {
-				char b[4];
-
-				snprintf(b, sizeof(b), "%s%02x", i ? " " : "",
-					 ((const unsigned char *)data)[i]);
-				strbuf_adds(&sb, b);
-			}
-		}
+		ctype_format(type ? type : &ctype_bytes, data, size, true, &sb);
 		fprintf(o->out, "%-18.6f %s: %s\n", ts, table,
 			sb.p && !sb.oom ? sb.p : "");
 		free(sb.p);

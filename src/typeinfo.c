@@ -65,6 +65,8 @@ static struct ctype *bytes_rest(const char *name, size_t len)
 	return ctype_new(CTYPE_BYTES, name, len);
 }
 
+const struct ctype ctype_bytes = {.kind = CTYPE_BYTES, .align = 1};
+
 void ctype_free(struct ctype *t)
 {
 	if (!t)

@@ -78,6 +78,8 @@ struct ctype *ctype_from_fields(const char *const *fields, size_t n,
 				struct ctype *const *known, size_t nknown,
 				const char **unknown);
 void ctype_free(struct ctype *t);
+/* Bytes of no known type: all of the data given, in hex. */
+extern const struct ctype ctype_bytes;
 
 /* Append data (size bytes) as text: integers in decimal, bools as
  * true/false, floats in their shortest exact form, pointers as 0x hex,

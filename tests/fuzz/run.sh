@@ -131,7 +131,10 @@ failed=0
 for t in $targets; do
 	mkdir -p "$work/corpus" "$work/artifacts/$t"
 	cp -R "tests/fuzz/corpus/$t" "$work/corpus/$t"
-	echo "== fuzz_$t: ${SECONDS_EACH}s from $(count "tests/fuzz/corpus/$t") seeds"
+	# The translator's seeds include every program of programs/, as
+	# they are now (not kept twice in the corpus).
+	[ "$t" = tutorial ] && cp programs/*.c "$work/corpus/$t/"
+	echo "== fuzz_$t: ${SECONDS_EACH}s from $(count "$work/corpus/$t") seeds"
 	UBSAN_OPTIONS=print_stacktrace=1 "$work/fuzz_$t" \
 		-max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
 		-error_exitcode=1 -timeout_exitcode=1 -print_final_stats=1 \
