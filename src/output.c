@@ -54,24 +54,6 @@ static pid_t tgid_of(struct output *o, pid_t tid)
 	return tgid;
 }
 
-/* A live thread's command name, from /proc; false if it is gone. */
-static bool comm_of(pid_t tid, char *buf, size_t size)
-{
-	char path[64];
-	FILE *f;
-	bool ok;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)tid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	ok = fgets(buf, (int)size, f) != NULL;
-	fclose(f);
-	if (ok)
-		buf[strcspn(buf, "\n")] = '\0';
-	return ok && buf[0];
-}
-
 /* Is this line one to hide: our own, or another process's under -p? */
 static bool hidden(struct output *o, pid_t pid)
 {
@@ -249,14 +231,6 @@ int output_line(const char *line, size_t len, void *ctx)
 	if (o->in_own)
 		return 0;
 	header(o);
-	/* "<...>": the kernel's cache of command names (saved_cmdlines, a
-	 * few hundred entries) no longer has this thread; ask /proc while
-	 * the thread lives. */
-	if (!o->raw && tl.comm_len == 5 && memcmp(tl.comm, "<...>", 5) == 0 &&
-	    comm_of(tl.pid, o->comm_buf, sizeof(o->comm_buf))) {
-		tl.comm = o->comm_buf;
-		tl.comm_len = strlen(o->comm_buf);
-	}
 	if (o->json) {
 		snprintf(o->last.ts_text, sizeof(o->last.ts_text), "%.*s",
 			 (int)tl.time_len, tl.time);

@@ -20,7 +20,6 @@ struct output {
 	unsigned long others;	 /* -p: lines of other processes, hidden */
 	pid_t last_tid, last_tgid; /* the last thread looked up, for -p */
 	bool header_done;
-	char comm_buf[32]; /* a command name read from /proc */
 	struct trace_line_fields {
 		double ts;
 		char ts_text[32]; /* as the kernel wrote it */
