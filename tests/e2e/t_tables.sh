@@ -19,7 +19,7 @@ start_counted() {
 	mkfifo "$T/$1.go"
 	"$T/$COMM" -c 'read go <"$1"; i=0
 		while [ $i -lt '"$WRITES"' ]; do printf abcdefg; i=$((i + 1)); done >/dev/null
-		: >"$1.done"; exec sleep 1000' sh "$T/$1.go" &
+		: >"$1.done"; while :; do sleep 1; done' sh "$T/$1.go" &
 	W=$!
 	BG_PIDS+=($W)
 }
