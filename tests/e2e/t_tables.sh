@@ -35,7 +35,9 @@ stop() {
 	kill -INT "$HELLO_PID"
 	wait_exit "$HELLO_PID" 30 || { kill -9 "$HELLO_PID"; RC=timeout; }
 }
-json_check() { python3 -c "$1" "$2"; }
+# json_check SCRIPT FILE: nothing if SCRIPT's asserts hold on FILE, else
+# the one line that says which failed (a failure is read from one line).
+json_check() { python3 -c "$1" "$2" 2>&1 | tail -1; }
 
 case_ "a ring buffer's records are decoded by name: pid, comm and bytes of each write"
 start_counted ring
