@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void output_init(struct output *o, FILE *out, bool raw, pid_t self, pid_t only,
 		 unsigned long limit)
@@ -32,26 +33,73 @@ static void header(struct output *o)
 	o->header_done = true;
 }
 
+/* The start of /proc/TID/NAME in buf, NUL-terminated; its length, or 0
+ * if the thread is gone. With open and read on the stack, not stdio: this
+ * runs for each batch of lines, and should allocate nothing. */
+static size_t read_proc(pid_t tid, const char *name, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)tid, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return (size_t)n;
+}
+
 /* The process (thread group) of a thread, from /proc; 0 if it is gone. */
 static pid_t tgid_of(struct output *o, pid_t tid)
 {
-	char path[64], line[128];
+	char status[512]; /* Tgid: is the 4th line */
+	const char *at;
 	pid_t tgid = 0;
-	FILE *f;
 
 	if (tid == o->last_tid)
 		return o->last_tgid;
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	f = fopen(path, "re");
-	if (f) {
-		while (fgets(line, sizeof(line), f))
-			if (sscanf(line, "Tgid: %d", &tgid) == 1)
-				break;
-		fclose(f);
-	}
+	if (read_proc(tid, "status", status, sizeof(status)) &&
+	    (at = strstr(status, "\nTgid:")))
+		tgid = (pid_t)strtol(at + 6, NULL, 10);
 	o->last_tid = tid;
 	o->last_tgid = tgid;
 	return tgid;
+}
+
+/* A live thread's command name, from /proc; false if it is gone. */
+static bool comm_of(pid_t tid, char *buf, size_t size)
+{
+	if (!read_proc(tid, "comm", buf, size))
+		return false;
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf[0] != '\0';
+}
+
+/* The command to show for a trace line's thread. The kernel's comes from
+ * its cache of command names (saved_cmdlines), which records a thread
+ * only at its next context switch after an event: a reader that is quick
+ * sees "<...>" for a thread not yet recorded, or the name of an earlier
+ * thread that had the same PID (PIDs wrap at pid_max). So while the
+ * thread lives its name is read from /proc, once per batch of lines (a
+ * small cache, emptied by each flush, so a renamed thread is seen). */
+static void thread_comm(struct output *o, struct trace_line *tl)
+{
+	struct comm_entry *e = &o->comms[(unsigned)tl->pid % OUTPUT_COMM_CACHE];
+
+	if (e->tid != tl->pid || !e->valid) {
+		e->tid = tl->pid;
+		e->valid = true;
+		e->live = comm_of(tl->pid, e->comm, sizeof(e->comm));
+	}
+	if (e->live) {
+		tl->comm = e->comm;
+		tl->comm_len = strlen(e->comm);
+	}
 }
 
 /* Is this line one to hide: our own, or another process's under -p? */
@@ -231,6 +279,8 @@ int output_line(const char *line, size_t len, void *ctx)
 	if (o->in_own)
 		return 0;
 	header(o);
+	if (!o->raw)
+		thread_comm(o, &tl);
 	if (o->json) {
 		snprintf(o->last.ts_text, sizeof(o->last.ts_text), "%.*s",
 			 (int)tl.time_len, tl.time);
@@ -258,6 +308,10 @@ int output_line(const char *line, size_t len, void *ctx)
 
 bool output_flush(struct output *o)
 {
+	/* Threads are looked up again for the next batch. */
+	for (size_t i = 0; i < OUTPUT_COMM_CACHE; i++)
+		o->comms[i].valid = false;
+	o->last_tid = o->last_tgid = 0;
 	if (fflush(o->out) || ferror(o->out))
 		o->failed = true;
 	else

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#define OUTPUT_COMM_CACHE 32
+
 struct output {
 	FILE *out;
 	bool raw;		 /* print lines unchanged */
@@ -20,6 +22,11 @@ struct output {
 	unsigned long others;	 /* -p: lines of other processes, hidden */
 	pid_t last_tid, last_tgid; /* the last thread looked up, for -p */
 	bool header_done;
+	struct comm_entry { /* names read from /proc since the last flush */
+		pid_t tid;
+		bool valid, live; /* live: the thread was there, named comm */
+		char comm[32];
+	} comms[OUTPUT_COMM_CACHE]; /* at tid % OUTPUT_COMM_CACHE */
 	struct trace_line_fields {
 		double ts;
 		char ts_text[32]; /* as the kernel wrote it */

@@ -206,6 +206,62 @@ TEST(with_a_pid_only_that_process_and_its_threads_are_shown)
 	close(lt.ready[1]);
 }
 
+TEST(a_live_thread_is_named_as_proc_names_it)
+{
+	struct live_thread lt = {0};
+	char line[256], stale[256], c;
+	struct sink s;
+	pthread_t t;
+
+	/* The kernel's name for a thread is "<...>" until the thread's next
+	 * context switch after an event, or the name of an earlier thread
+	 * with the same PID. A named live thread of this process stands for
+	 * one. */
+	CHECK_INT(pipe(lt.ready), 0);
+	CHECK_INT(pipe(lt.hold), 0);
+	CHECK_INT(pthread_create(&t, NULL, thread_tid, &lt), 0);
+	CHECK_INT(read(lt.ready[0], &c, 1), 1);
+	CHECK_INT(pthread_setname_np(t, "named \"thr"), 0);
+
+	sink_open(&s, false, 0);
+	snprintf(line, sizeof(line),
+		 "  <...>-%d [001] ...21   10.000001: bpf_trace_printk: live",
+		 (int)lt.tid);
+	snprintf(stale, sizeof(stale),
+		 "  sleep-%d [001] ...21   10.000002: bpf_trace_printk: reused",
+		 (int)lt.tid);
+	feed(&s, line);
+	feed(&s, stale);
+	/* Above any pid_max: no such thread, the kernel's word stays. */
+	feed(&s,
+	     "  <...>-4194304 [001] ...21   10.000003: bpf_trace_printk: gone");
+	feed(&s,
+	     "  sleep-4194304 [001] ...21   10.000004: bpf_trace_printk: gone");
+	CHECK(strstr(sink_text(&s), "named \"thr       ") != NULL);
+	CHECK(strstr(sink_text(&s), "sleep") ==
+	      strstr(sink_text(&s), "sleep            4194304 "));
+	CHECK(strstr(sink_text(&s), "<...>            4194304 ") != NULL);
+	CHECK(strstr(sink_text(&s), "reused") != NULL);
+
+	/* Renamed, it is seen by the next batch (after a flush). */
+	CHECK_INT(pthread_setname_np(t, "renamed"), 0);
+	feed(&s, stale);
+	CHECK(strstr(sink_text(&s), "renamed          ") != NULL);
+	sink_close(&s);
+
+	/* --raw prints the kernel's line unchanged. */
+	sink_open(&s, true, 0);
+	feed(&s, stale);
+	CHECK_STR(sink_text(&s), strcat(stale, "\n"));
+	sink_close(&s);
+
+	close(lt.hold[1]);
+	pthread_join(t, NULL);
+	close(lt.hold[0]);
+	close(lt.ready[0]);
+	close(lt.ready[1]);
+}
+
 TEST(raw_output_keeps_the_kernel_lines_unchanged)
 {
 	struct sink s;
@@ -281,6 +337,7 @@ int main(void)
 	RUN(a_continuation_line_is_printed_in_the_message_column);
 	RUN(own_events_and_their_continuations_are_hidden_and_counted);
 	RUN(with_a_pid_only_that_process_and_its_threads_are_shown);
+	RUN(a_live_thread_is_named_as_proc_names_it);
 	RUN(raw_output_keeps_the_kernel_lines_unchanged);
 	RUN(raw_output_hides_own_events_too);
 	RUN(the_limit_stops_after_that_many_events);
