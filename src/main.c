@@ -7,7 +7,8 @@
  *   5. detach   attach.c    bpf_close_perf_event_fd, then everything else
  *                           released in reverse order
  *
- * Before them: options, privileges, tracefs and the kernel header tree.
+ * Before them: options, privileges, the source, tracefs and the kernel
+ * header tree.
  * Every failure is recorded in one struct error and printed here, once.
  */
 #include "attach.h"
@@ -321,7 +322,15 @@ static void release_version(struct version *v)
 	source_release(&v->src);
 }
 
-/* Stages 1 and 2 for one version: read, translate, compile, load. */
+static int read_source(struct version *v, const struct options *opts,
+		       struct error *err)
+{
+	return opts->file ? source_read(&v->src, opts->file, err)
+			  : source_embedded(&v->src, err);
+}
+
+/* Stages 1 and 2 for one version: read (unless the source is read
+ * already), translate, compile, load. */
 static int build_version(struct version *v, struct run *r, struct error *err)
 {
 	const struct options *opts = r->opts;
@@ -333,8 +342,7 @@ static int build_version(struct version *v, struct run *r, struct error *err)
 	double t0;
 	int loaded;
 
-	if (opts->file ? source_read(&v->src, opts->file, err)
-		       : source_embedded(&v->src, err))
+	if (!v->src.text && read_source(v, opts, err))
 		return -1;
 	for (size_t i = 0; i < opts->nsets; i++)
 		sets[i] = (struct setting){opts->sets[i].name,
@@ -635,9 +643,10 @@ int main(int argc, char **argv)
 	if (opts.watch)
 		sigdelset(&r.stop_set, SIGHUP); /* SIGHUP reloads */
 
-	/* What the flow needs before it starts: privileges, tracefs, a
+	/* What the flow needs before it starts: privileges, the source
+	 * (a bad -f file is refused at once, before any setup), tracefs, a
 	 * kernel header tree. */
-	if (privilege_check(&err))
+	if (privilege_check(&err) || read_source(cur, &opts, &err))
 		goto done;
 	if (tracefs_open(&tfs, &err))
 		goto done;

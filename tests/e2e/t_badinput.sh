@@ -248,8 +248,11 @@ expect "no new program of ours that no one holds" "$left" [ -z "$left" ] && ok
 
 # --- source files (-f) that are not BPF C programs -----------------------
 # (t_errors.sh covers a missing file, a folder, a FIFO, an empty file,
-# 1.2 MB, NUL bytes, a compile error; these runs get as far as reading
-# the source, with the trace instance and header tree made)
+# 1.2 MB, NUL bytes, a compile error. The source is read right after the
+# privilege check, before tracefs, the header tree or the instance.)
+
+case_ "-f of a missing file is refused before anything is set up: -v narrates no stage"
+fails missing_v "^bcc-hello: $T/missing\.c: no such file" -v -f "$T/missing.c"
 
 case_ "-f /dev/zero is refused as a device, at once, without reading it"
 fails devzero "^bcc-hello: /dev/zero: a character device, not a regular file" -f /dev/zero
