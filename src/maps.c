@@ -106,21 +106,21 @@ static void sum_cpus(const struct map *m, struct entry *e)
 	}
 }
 
-static int by_value(const void *a, const void *b)
+/* By value where both have a number (the largest last), then by key: as
+ * numbers for an integer key, else by its bytes. One order, whatever
+ * order qsort_r leaves equal elements in. */
+static int by_value_then_key(const void *a, const void *b, void *map)
 {
 	const struct entry *x = a, *y = b;
+	const struct map *m = map;
+	long double kx, ky;
 
 	if (x->has_num && y->has_num && x->num != y->num)
 		return x->num < y->num ? -1 : 1;
-	return 0;
-}
-
-static size_t key_size_for_sort;
-static int by_key(const void *a, const void *b)
-{
-	const struct entry *x = a, *y = b;
-
-	return memcmp(x->key, y->key, key_size_for_sort);
+	if (m->ktype && ctype_number(m->ktype, x->key, m->ksize, &kx) &&
+	    ctype_number(m->ktype, y->key, m->ksize, &ky) && kx != ky)
+		return kx < ky ? -1 : 1;
+	return memcmp(x->key, y->key, m->ksize);
 }
 
 static bool all_zero(const unsigned char *p, size_t n)
@@ -385,11 +385,9 @@ static int print_map(struct output *o, struct map *m, const char *text,
 	if (m->hist) {
 		print_hist(o, m, es, (size_t)n, when);
 	} else {
-		key_size_for_sort = m->ksize;
 		if (n > 1) /* es is NULL when there is none */
-			qsort(es, (size_t)n, sizeof(*es), by_key);
-		if (n > 1 && m->vtype && es[0].has_num)
-			qsort(es, (size_t)n, sizeof(*es), by_value);
+			qsort_r(es, (size_t)n, sizeof(*es), by_value_then_key,
+				m);
 		if (!o->json && n == 0)
 			fprintf(o->out, "@%s: empty%s%s\n", m->name,
 				when ? " at " : "", when ? when : "");

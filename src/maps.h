@@ -1,9 +1,10 @@
 /* maps.h: print a program's maps, like bpftrace prints its own.
  *
  * At exit, and every -i N seconds, each hash, array, LRU hash and per-CPU
- * table of the module is printed, one entry per line, sorted by value
- * ("@name[key]: value"), keys and values decoded from libbcc's
- * descriptions of their types (bpf_table_key_desc_id / _leaf_desc_id).
+ * table of the module is printed, one entry per line ("@name[key]:
+ * value"), sorted by value and then by key (numerically for an integer
+ * key), keys and values decoded from libbcc's descriptions of their
+ * types (bpf_table_key_desc_id / _leaf_desc_id).
  * Per-CPU values are summed (and shown per CPU with -v). Array entries
  * that are all zero are left out (an array has every index). A table
  * declared with BPF_HISTOGRAM in a program that uses bpf_log2 or

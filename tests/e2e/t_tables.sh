@@ -76,6 +76,36 @@ line=$(grep '^@counts' "$T/count.out" || true)
 expect "exit 0 and '@counts[$W]: $WRITES'" "exit $RC: '$line'; $(tail -2 "$T/count.err")" \
 	[ "$RC" = 0 ] && expect "the line" "$line" [ "$line" = "@counts[$W]: $WRITES" ] && ok
 
+case_ "map entries are sorted by value, the largest last, and equal values by key as numbers"
+# Keys 256 and 1 are equal in value; as bytes (little endian) 256 would
+# come first. Array 'a' has the same shape, and its index 0 stays zero.
+cat >"$T/order.c" <<'EOF'
+BPF_HASH(h, u32, u64);
+BPF_ARRAY(a, u64, 4);
+TRACEPOINT_PROBE(syscalls, sys_enter_write)
+{
+	if ((bpf_get_current_pid_tgid() >> 32) != PID_FILTER)
+		return 0;
+	h.increment(256);
+	h.increment(2, 2);
+	h.increment(1);
+	a.increment(3);
+	a.increment(2, 2);
+	a.increment(1);
+	return 0;
+}
+EOF
+start_counted order
+start_hello order -v -f "$T/order.c" -p "$W"
+go order
+stop
+want_h="@h[1]: $WRITES @h[256]: $WRITES @h[2]: $((2 * WRITES))"
+want_a="@a[1]: $WRITES @a[3]: $WRITES @a[2]: $((2 * WRITES))"
+got_h=$(grep '^@h' "$T/order.out" | tr '\n' ' ' | sed 's/ $//')
+got_a=$(grep '^@a' "$T/order.out" | tr '\n' ' ' | sed 's/ $//')
+expect "exit 0, then '$want_h' and '$want_a'" "exit $RC: '$got_h' and '$got_a'; $(tail -2 "$T/order.err")" \
+	[ "$RC" = 0 ] && [ "$got_h" = "$want_h" ] && [ "$got_a" = "$want_a" ] && ok
+
 case_ "a BPF_HISTOGRAM filled with bpf_log2l is printed as a log2 histogram of every write"
 start_counted hist
 start_hello hist -v -f "$P/write_latency.c" -p "$W"
