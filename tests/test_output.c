@@ -141,7 +141,10 @@ TEST(own_events_and_their_continuations_are_hidden_and_counted)
 	sink_close(&s);
 }
 
+/* A real second thread of this process, alive from live_thread_start to
+ * live_thread_stop. */
 struct live_thread {
+	pthread_t t;
 	pid_t tid;
 	int ready[2]; /* the thread says it has its ID */
 	int hold[2];  /* and lives until hold[1] is closed */
@@ -158,23 +161,37 @@ static void *thread_tid(void *arg)
 	return NULL;
 }
 
+static void live_thread_start(struct live_thread *lt)
+{
+	char c;
+
+	CHECK_INT(pipe(lt->ready), 0);
+	CHECK_INT(pipe(lt->hold), 0);
+	CHECK_INT(pthread_create(&lt->t, NULL, thread_tid, lt), 0);
+	CHECK_INT(read(lt->ready[0], &c, 1), 1);
+	CHECK(lt->tid != getpid() && lt->tid > 0);
+}
+
+static void live_thread_stop(struct live_thread *lt)
+{
+	close(lt->hold[1]);
+	pthread_join(lt->t, NULL);
+	close(lt->hold[0]);
+	close(lt->ready[0]);
+	close(lt->ready[1]);
+}
+
 TEST(with_a_pid_only_that_process_and_its_threads_are_shown)
 {
 	pid_t me = getpid(), tid;
 	struct live_thread lt = {0};
-	char line[256], c;
+	char line[256];
 	struct sink s;
-	pthread_t t;
 
-	/* A real second thread of this process, alive while its line is
-	 * checked: the line carries its thread ID, which /proc says belongs
-	 * to this process. */
-	CHECK_INT(pipe(lt.ready), 0);
-	CHECK_INT(pipe(lt.hold), 0);
-	CHECK_INT(pthread_create(&t, NULL, thread_tid, &lt), 0);
-	CHECK_INT(read(lt.ready[0], &c, 1), 1);
+	/* A second thread, alive while its line is checked: the line
+	 * carries its thread ID, which /proc says belongs to this process. */
+	live_thread_start(&lt);
 	tid = lt.tid;
-	CHECK(tid != me && tid > 0);
 
 	s.text = NULL;
 	s.size = 0;
@@ -199,29 +216,21 @@ TEST(with_a_pid_only_that_process_and_its_threads_are_shown)
 	CHECK(strstr(sink_text(&s), "thread\n") != NULL);
 	CHECK(strstr(sink_text(&s), "other") == NULL);
 	sink_close(&s);
-	close(lt.hold[1]);
-	pthread_join(t, NULL);
-	close(lt.hold[0]);
-	close(lt.ready[0]);
-	close(lt.ready[1]);
+	live_thread_stop(&lt);
 }
 
 TEST(a_live_thread_is_named_as_proc_names_it)
 {
 	struct live_thread lt = {0};
-	char line[256], stale[256], c;
+	char line[256], stale[256];
 	struct sink s;
-	pthread_t t;
 
 	/* The kernel's name for a thread is "<...>" until the thread's next
 	 * context switch after an event, or the name of an earlier thread
 	 * with the same PID. A named live thread of this process stands for
 	 * one. */
-	CHECK_INT(pipe(lt.ready), 0);
-	CHECK_INT(pipe(lt.hold), 0);
-	CHECK_INT(pthread_create(&t, NULL, thread_tid, &lt), 0);
-	CHECK_INT(read(lt.ready[0], &c, 1), 1);
-	CHECK_INT(pthread_setname_np(t, "named \"thr"), 0);
+	live_thread_start(&lt);
+	CHECK_INT(pthread_setname_np(lt.t, "named \"thr"), 0);
 
 	sink_open(&s, false, 0);
 	snprintf(line, sizeof(line),
@@ -244,7 +253,7 @@ TEST(a_live_thread_is_named_as_proc_names_it)
 	CHECK(strstr(sink_text(&s), "reused") != NULL);
 
 	/* Renamed, it is seen by the next batch (after a flush). */
-	CHECK_INT(pthread_setname_np(t, "renamed"), 0);
+	CHECK_INT(pthread_setname_np(lt.t, "renamed"), 0);
 	feed(&s, stale);
 	CHECK(strstr(sink_text(&s), "renamed          ") != NULL);
 	sink_close(&s);
@@ -254,12 +263,7 @@ TEST(a_live_thread_is_named_as_proc_names_it)
 	feed(&s, stale);
 	CHECK_STR(sink_text(&s), strcat(stale, "\n"));
 	sink_close(&s);
-
-	close(lt.hold[1]);
-	pthread_join(t, NULL);
-	close(lt.hold[0]);
-	close(lt.ready[0]);
-	close(lt.ready[1]);
+	live_thread_stop(&lt);
 }
 
 TEST(raw_output_keeps_the_kernel_lines_unchanged)
