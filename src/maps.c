@@ -123,6 +123,30 @@ static int by_value_then_key(const void *a, const void *b, void *map)
 	return memcmp(x->key, y->key, m->ksize);
 }
 
+/* {"map": name, "key": key}: the start of an entry's JSON object (it
+ * takes key); NULL when out of memory. */
+static struct json_object *entry_object(const char *name,
+					struct json_object *key)
+{
+	struct json_object *obj = json_object_new_object();
+
+	if (!obj) {
+		json_object_put(key);
+		return NULL;
+	}
+	json_object_object_add(obj, "map", json_object_new_string(name));
+	json_object_object_add(obj, "key", key);
+	return obj;
+}
+
+/* With -i, the time of the print the entry belongs to. */
+static void add_time(struct json_object *obj, const char *when)
+{
+	if (when)
+		json_object_object_add(obj, "time",
+				       json_object_new_string(when));
+}
+
 static bool all_zero(const unsigned char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -263,14 +287,10 @@ static void print_hist(struct output *o, const struct map *m, struct entry *es,
 		slot_range(s, &low, &high);
 		v = counts[s];
 		if (o->json) {
-			struct json_object *obj = json_object_new_object();
+			struct json_object *obj =
+				entry_object(m->name, json_object_new_int64(s));
 
 			if (obj) {
-				json_object_object_add(
-					obj, "map",
-					json_object_new_string(m->name));
-				json_object_object_add(
-					obj, "key", json_object_new_int64(s));
 				json_object_object_add(
 					obj, "low",
 					json_object_new_uint64(low));
@@ -281,10 +301,7 @@ static void print_hist(struct output *o, const struct map *m, struct entry *es,
 					obj, "value",
 					json_object_new_uint64(
 						(unsigned long long)v));
-				if (when)
-					json_object_object_add(
-						obj, "time",
-						json_object_new_string(when));
+				add_time(obj, when);
 			}
 			output_json(o, obj);
 			continue;
@@ -308,24 +325,17 @@ static void print_entries(struct output *o, const struct map *m,
 		struct strbuf sb = {0};
 
 		if (o->json) {
-			struct json_object *obj = json_object_new_object();
+			struct json_object *obj = entry_object(
+				m->name,
+				to_json(m->ktype, es[i].key, m->ksize));
 
 			if (obj) {
-				json_object_object_add(
-					obj, "map",
-					json_object_new_string(m->name));
-				json_object_object_add(
-					obj, "key",
-					to_json(m->ktype, es[i].key, m->ksize));
 				if (!m->percpu || es[i].has_num)
 					json_object_object_add(
 						obj, "value",
 						to_json(m->vtype, es[i].value,
 							m->vsize));
-				if (when)
-					json_object_object_add(
-						obj, "time",
-						json_object_new_string(when));
+				add_time(obj, when);
 			}
 			if (obj && show_cpus) {
 				struct json_object *cpus =
