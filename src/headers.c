@@ -21,7 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -29,6 +31,20 @@
 
 static struct utsname system_uts;
 static char config_buf[PATH_MAX];
+
+/* Where a tree is made without $TMPDIR: /dev/shm if it is a tmpfs we may
+ * write, else /tmp. A made tree is about 1,150 symbolic links; on this
+ * machine's ext4 /tmp they took 0.35 s, a third of the start-up, and on
+ * tmpfs 8 ms. */
+static const char *default_tmp_dir(void)
+{
+	struct statfs fs;
+
+	if (statfs("/dev/shm", &fs) == 0 && fs.f_type == TMPFS_MAGIC &&
+	    access("/dev/shm", W_OK | X_OK) == 0)
+		return "/dev/shm";
+	return "/tmp";
+}
 
 void headers_roots_system(struct headers_roots *roots)
 {
@@ -38,7 +54,7 @@ void headers_roots_system(struct headers_roots *roots)
 	roots->modules_dir = "/lib/modules";
 	roots->usr_src = "/usr/src";
 	roots->kheaders = "/sys/kernel/kheaders.tar.xz";
-	roots->tmp_dir = tmp && tmp[0] == '/' ? tmp : "/tmp";
+	roots->tmp_dir = tmp && tmp[0] == '/' ? tmp : default_tmp_dir();
 	roots->release = system_uts.release;
 	roots->config = synth_config_path(system_uts.release, config_buf,
 					  sizeof(config_buf));

@@ -29,9 +29,10 @@ struct headers_roots {
 	const char *modules_dir; /* /lib/modules */
 	const char *usr_src;	 /* /usr/src */
 	const char *kheaders;	 /* /sys/kernel/kheaders.tar.xz */
-	const char *tmp_dir; /* where a merged tree is made: $TMPDIR or /tmp */
-	const char *release; /* uname -r */
-	const char *config;  /* the kernel's configuration, NULL = none */
+	/* where a tree is made: $TMPDIR, else /dev/shm (a tmpfs), else /tmp */
+	const char *tmp_dir;
+	const char *release;	 /* uname -r */
+	const char *config;	 /* the kernel's configuration, NULL = none */
 	const char *usr_include; /* /usr/include, for a synthesized tree */
 	const char *machine;	 /* uname -m */
 };

@@ -12,7 +12,8 @@
 . "$(dirname "$0")/lib.sh"
 require_bpf
 
-TMP_ROOT=${TMPDIR:-/tmp}
+# Where bcc-hello makes header trees: $TMPDIR, else /dev/shm or /tmp.
+TMP_ROOTS=${TMPDIR:-/dev/shm /tmp}
 
 # run NAME ARGS...: bcc-hello with stdout in $T/NAME.out, stderr in
 # $T/NAME.err, exit status in $RC ("timeout" after 30 s), PID in $RUN_PID.
@@ -31,9 +32,11 @@ CRASH='Segmentation|Aborted|core dumped|AddressSanitizer|LeakSanitizer|Undefined
 # The header trees a run of PID made and did not remove (left_behind in
 # lib.sh knows programs, instances and tracefs mounts).
 headers_left() {
-	local d
-	for d in "$TMP_ROOT/bcc-hello-headers-$1-"*; do
-		[ -e "$d" ] && echo "$d"
+	local r d
+	for r in $TMP_ROOTS; do
+		for d in "$r/bcc-hello-headers-$1-"*; do
+			[ -e "$d" ] && echo "$d"
+		done
 	done
 	true
 }

@@ -24,6 +24,17 @@ case_ "the namespace hides every header package"
 n=$(hidden find /usr/src /lib/modules -mindepth 1 | wc -l)
 expect "no entries in /usr/src and /lib/modules" "$n" [ "$n" = 0 ] && ok
 
+# Where bcc-hello makes its tree: $TMPDIR, else /dev/shm if it is a tmpfs
+# (links there take milliseconds, not a third of a second), else /tmp.
+if [ -n "${TMPDIR:-}" ]; then TREE_DIR=$TMPDIR
+elif [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ]; then TREE_DIR=/dev/shm
+else TREE_DIR=/tmp; fi
+tree_made_and_removed() {
+	local tree
+	tree=$(grep -o "made into [^ ]*" "$1" | cut -d' ' -f3)
+	[ "${tree%/bcc-hello-headers-*}" = "$TREE_DIR" ] && [ ! -e "$tree" ]
+}
+
 case_ "Hello World runs there, on the synthesized tree, and reports a known writer"
 start_writer
 W=$!
@@ -35,6 +46,8 @@ expect "exit 0 and 2 events of $W" "exit $RC, $n events; $(cat "$T/hello.err")" 
 	[ "$RC" = 0 ] && expect "2 events" "$n" [ "$n" = 2 ] &&
 	expect "-v naming the tree made from the user-space API headers" "$(grep 'kernel headers' "$T/hello.err")" \
 		grep -q 'kernel headers: .*made into' "$T/hello.err" &&
+	expect "the tree made in $TREE_DIR, and removed at exit" "$(grep 'kernel headers' "$T/hello.err")" \
+		tree_made_and_removed "$T/hello.err" &&
 	expect "no warning about mismatched headers" "$(grep warning "$T/hello.err")" \
 		[ "$(grep -c warning "$T/hello.err")" = 0 ] && ok
 kill "$W" 2>/dev/null
