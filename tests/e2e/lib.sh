@@ -148,3 +148,19 @@ left_behind() {
 	[ "$(tracefs_mounts)" -gt "$MOUNTS_BEFORE" ] && echo "a tracefs mount ($(tracefs_mounts), before: $MOUNTS_BEFORE)"
 	true
 }
+
+# open_files PID: "N P": the process's open files other than /proc ones,
+# and its open /proc files. bcc-hello reads a thread's name (and, with -p,
+# its process) from /proc once per batch of lines, so a sample can catch
+# one such read open: a leak shows in N, or as P above 1.
+open_files() {
+	local f n=0 p=0
+	for f in "/proc/$1/fd/"*; do
+		case $(readlink "$f" 2>/dev/null) in
+		'') ;; # closed meanwhile
+		/proc/*) p=$((p + 1)) ;;
+		*) n=$((n + 1)) ;;
+		esac
+	done
+	echo "$n $p"
+}

@@ -56,7 +56,6 @@ wait_drained() {
 	return 1
 }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
-fd_count() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
 # CPU seconds (user + system) used by PID so far.
 cpu_secs() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null; }
 
@@ -185,13 +184,14 @@ if start_counting soak "$P"; then
 	only_writer "$HELLO_PID" "$P"
 	t0=$(now)
 	echo go >"$T/soak.go"
-	# One sample a second: seconds since the go, VmRSS (kB), open files.
+	# One sample a second: seconds since the go, VmRSS (kB), open files
+	# (other than /proc ones), open /proc files (lib.sh's open_files).
 	: >"$T/soak.samples"
 	next=1
 	while [ ! -e "$T/soak.done" ]; do
 		s=$(since "$t0")
 		if awk -v s="$s" -v n="$next" 'BEGIN { exit !(s >= n) }'; then
-			echo "$s $(rss_kb "$HELLO_PID") $(fd_count "$HELLO_PID")" >>"$T/soak.samples"
+			echo "$s $(rss_kb "$HELLO_PID") $(open_files "$HELLO_PID")" >>"$T/soak.samples"
 			next=$((next + 1))
 		fi
 		kill -0 "$HELLO_PID" 2>/dev/null || break
@@ -200,28 +200,30 @@ if start_counting soak "$P"; then
 	done
 	wsecs=$(since "$t0")
 	wait_drained "$HELLO_PID" 120
-	echo "$(since "$t0") $(rss_kb "$HELLO_PID") $(fd_count "$HELLO_PID")" >>"$T/soak.samples"
+	echo "$(since "$t0") $(rss_kb "$HELLO_PID") $(open_files "$HELLO_PID")" >>"$T/soak.samples"
 	cpu=$(cpu_secs "$HELLO_PID")
 	stop_counting soak
 	left=$(left_behind "$HELLO_PID")
-	read -r n first last min max fmin fmax <<<"$(awk -v w="$WARMUP" '$1 >= w && $2 != "" {
-		n++; if (n == 1) { first = $2; min = $2; max = $2; fmin = $3; fmax = $3 }
+	read -r n first last min max fmin fmax pmax <<<"$(awk -v w="$WARMUP" '$1 >= w && $2 != "" {
+		n++; if (n == 1) { first = $2; min = $2; max = $2; fmin = $3; fmax = $3; pmax = $4 }
 		last = $2
 		if ($2 < min) min = $2
 		if ($2 > max) max = $2
 		if ($3 < fmin) fmin = $3
 		if ($3 > fmax) fmax = $3
-	} END { print n + 0, first, last, min, max, fmin, fmax }' "$T/soak.samples")"
+		if ($4 > pmax) pmax = $4
+	} END { print n + 0, first, last, min, max, fmin, fmax, pmax }' "$T/soak.samples")"
 	all=$(awk '{ printf "%s%s", sep, $2; sep = " " }' "$T/soak.samples")
 	echo "# soak: $TOTAL writes in $wsecs s: $(awk -v n="$TOTAL" -v s="$wsecs" 'BEGIN { printf "%d", n / s }') events/s (asked: $RATE); bcc-hello used $cpu s of CPU"
 	echo "# soak: $EVENTS events ($MINE printed), $LOST lost, $OTHERS other lines"
-	echo "# soak: VmRSS after the ${WARMUP} s warm-up, $n samples: first ${first:-?} kB, last ${last:-?} kB, min ${min:-?}, max ${max:-?} (growth $((${max:-0} - ${min:-0})) kB); open files ${fmin:-?} to ${fmax:-?}"
+	echo "# soak: VmRSS after the ${WARMUP} s warm-up, $n samples: first ${first:-?} kB, last ${last:-?} kB, min ${min:-?}, max ${max:-?} (growth $((${max:-0} - ${min:-0})) kB); open files ${fmin:-?} to ${fmax:-?}, and at most ${pmax:-?} of /proc"
 	echo "# soak: VmRSS each second (kB): $all"
 	expect "the writer's $TOTAL writes done" "no done file after $wsecs s" [ -e "$T/soak.done" ] &&
 		expect "samples after the warm-up" "$n" [ "$n" -ge 2 ] &&
 		expect "VmRSS growth under 2 MiB after the warm-up" "$first kB to $last kB (min $min, max $max)" \
 			[ $((max - min)) -lt 2048 ] &&
-		expect "the same open files throughout" "$fmin to $fmax" [ "$fmin" = "$fmax" ] &&
+		expect "the same open files throughout, and at most one of /proc" "$fmin to $fmax, /proc $pmax" \
+			[ "$fmin" = "$fmax" ] && [ "${pmax:-9}" -le 1 ] &&
 		expect "exit 0 and the summary" "$RC: $(tail -2 "$T/soak.err")" [ "$RC" = 0 -a "$EVENTS" -ge 0 ] &&
 		expect "every event counted printed, and no other line" "$EVENTS events, $MINE printed, $OTHERS others: $(cat "$T/soak.strays")" \
 			[ "$MINE" = "$EVENTS" -a "$OTHERS" = 0 ] &&

@@ -41,8 +41,9 @@ compiled() { grep -Eo 'compiled in [0-9.]+ s' "$ERR" | tail -1; }
 hello_saying() {
 	sed "s/BPF triggered from PID/$1 from PID/" "$BCC_HELLO_SRC/programs/hello.c"
 }
-# The process's open files and resident memory (kB).
-fd_count() { ls "/proc/$1/fd" | wc -l; }
+# The process's open files other than /proc ones (see lib.sh's open_files)
+# and its resident memory (kB).
+fd_count() { open_files "$1" | cut -d' ' -f1; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 # Programs attached by PID (bpftool perf: "pid P  fd F: prog_id I ...").
 attached_by() {
