@@ -708,6 +708,8 @@ int main(int argc, char **argv)
 	output_init(&r.out, stdout, opts.raw, getpid(), opts.pid, opts.count);
 	r.out.json = opts.json;
 	r.out.no_printk = !strstr(cur->tu.text, "bpf_trace_printk");
+	r.out.stop = &exiting;
+	r.out.reload_signal = opts.watch ? SIGHUP : 0;
 	if (attach_version(cur, &r, &err))
 		goto done;
 

@@ -102,6 +102,12 @@ static void thread_comm(struct output *o, struct trace_line *tl)
 	}
 }
 
+/* A stop was asked for: nothing more is written (see struct output). */
+static bool stopping(const struct output *o)
+{
+	return o->stop && *o->stop && *o->stop != o->reload_signal;
+}
+
 /* Is this line one to hide: our own, or another process's under -p? */
 static bool hidden(struct output *o, pid_t pid)
 {
@@ -205,6 +211,10 @@ int output_record(void *ctx, const char *table, const struct ctype *type,
 	     record_int(type, data, size, "pid", &pid)) &&
 	    hidden(o, (pid_t)pid))
 		return 0;
+	if (stopping(o)) {
+		o->dropped++;
+		return 0;
+	}
 	if (o->json) {
 		struct json_object *obj = json_object_new_object(), *fields;
 
@@ -278,6 +288,11 @@ int output_line(const char *line, size_t len, void *ctx)
 	o->in_own = hidden(o, tl.pid);
 	if (o->in_own)
 		return 0;
+	if (stopping(o)) {
+		o->dropped++;
+		o->in_own = true; /* and its continuation lines */
+		return 0;
+	}
 	header(o);
 	if (!o->raw)
 		thread_comm(o, &tl);

@@ -2,6 +2,7 @@
 #ifndef BCC_HELLO_OUTPUT_H
 #define BCC_HELLO_OUTPUT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -37,6 +38,13 @@ struct output {
 	bool no_printk; /* the program never calls bpf_trace_printk: every
 			   trace line is another program's, hidden */
 	bool failed;	/* writing to out failed (EPIPE...) */
+	/* The stop signal the read loop acts on, set by its handler; a
+	 * reload_signal there (SIGHUP under --watch) is no stop. Once it is
+	 * set nothing more is written: a write blocked on a full pipe is
+	 * interrupted by the signal, and the next one would block with no
+	 * signal to end it. Events left are counted in dropped. */
+	const volatile sig_atomic_t *stop;
+	int reload_signal;
 };
 
 void output_init(struct output *o, FILE *out, bool raw, pid_t self, pid_t only,

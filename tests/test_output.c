@@ -266,6 +266,26 @@ TEST(a_live_thread_is_named_as_proc_names_it)
 	live_thread_stop(&lt);
 }
 
+TEST(after_a_stop_signal_nothing_more_is_written_and_events_are_counted)
+{
+	volatile sig_atomic_t sig = 0;
+	struct sink s;
+
+	sink_open(&s, false, 0);
+	s.o.stop = &sig;
+	s.o.reload_signal = SIGHUP; /* as under --watch */
+	sig = SIGHUP;		    /* a reload: lines are still shown */
+	CHECK_INT(feed(&s, BASH_LINE), 0);
+	sig = SIGTERM;
+	CHECK_INT(feed(&s, WEB_LINE), 0);
+	CHECK_INT(feed(&s, "its continuation"), 0);
+	CHECK_INT(feed(&s, BASH_LINE), 0);
+	CHECK_STR(sink_text(&s), HEADER BASH_ROW);
+	CHECK_INT(s.o.events, 1);
+	CHECK_INT(s.o.dropped, 2);
+	sink_close(&s);
+}
+
 TEST(raw_output_keeps_the_kernel_lines_unchanged)
 {
 	struct sink s;
@@ -342,6 +362,7 @@ int main(void)
 	RUN(own_events_and_their_continuations_are_hidden_and_counted);
 	RUN(with_a_pid_only_that_process_and_its_threads_are_shown);
 	RUN(a_live_thread_is_named_as_proc_names_it);
+	RUN(after_a_stop_signal_nothing_more_is_written_and_events_are_counted);
 	RUN(raw_output_keeps_the_kernel_lines_unchanged);
 	RUN(raw_output_hides_own_events_too);
 	RUN(the_limit_stops_after_that_many_events);
