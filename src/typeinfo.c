@@ -170,7 +170,9 @@ static struct ctype *array_of(struct ctype *elem, size_t count)
 	t->size = elem->size * count;
 	t->align = elem->align;
 	t->elem = elem;
-	t->count = count;
+	/* Elements of size 0 hold nothing: shown as [], however many are
+	 * declared (char[12671267][2][0] took the fuzzer 15 s a record). */
+	t->count = elem->size ? count : 0;
 	return t;
 }
 
