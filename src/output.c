@@ -1,6 +1,7 @@
 /* output.c: one event per line, in columns like BCC's trace_fields. */
 #include "output.h"
 #include "typeinfo.h"
+#include "tracefs.h"
 #include "tracepipe.h"
 #include "util.h"
 
@@ -11,7 +12,6 @@
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 void output_init(struct output *o, FILE *out, bool raw, pid_t self, pid_t only,
 		 unsigned long limit)
@@ -33,25 +33,17 @@ static void header(struct output *o)
 	o->header_done = true;
 }
 
-/* The start of /proc/TID/NAME in buf, NUL-terminated; its length, or 0
- * if the thread is gone. With open and read on the stack, not stdio: this
- * runs for each batch of lines, and should allocate nothing. */
+/* The start of /proc/TID/NAME in buf, NUL-terminated (tracefs_read's
+ * open and read on the stack: this runs for each batch of lines and
+ * allocates nothing); its length, or 0 if the thread is gone. */
 static size_t read_proc(pid_t tid, const char *name, char *buf, size_t size)
 {
-	char path[64];
-	ssize_t n;
-	int fd;
+	char dir[32];
+	long n;
 
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)tid, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	return (size_t)n;
+	snprintf(dir, sizeof(dir), "/proc/%d", (int)tid);
+	n = tracefs_read(dir, name, buf, size);
+	return n > 0 ? (size_t)n : 0;
 }
 
 /* The process (thread group) of a thread, from /proc; 0 if it is gone. */
