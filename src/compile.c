@@ -108,7 +108,7 @@ static char *full_text(const struct source *src, const struct tutorial *tu,
 static int build_cflags(char ***out, size_t *n, const struct compile_opts *c,
 			struct error *err)
 {
-	size_t cap = 1 + c->ndefines + c->nincludes;
+	size_t cap = 2 + c->ndefines + c->nincludes;
 	char **flags = calloc(cap, sizeof(*flags));
 
 	*n = 0;
@@ -116,6 +116,8 @@ static int build_cflags(char ***out, size_t *n, const struct compile_opts *c,
 		return error_set(err, "out of memory");
 	*out = flags;
 	if (asprintf(&flags[(*n)++], "-DPID_FILTER=%d", c->pid_filter) < 0)
+		goto oom;
+	if (c->all_errors && !(flags[(*n)++] = strdup("-ferror-limit=0")))
 		goto oom;
 	for (size_t i = 0; i < c->ndefines; i++)
 		if (asprintf(&flags[(*n)++], "-D%s", c->defines[i]) < 0)

@@ -28,6 +28,7 @@ struct compile_opts {
 	enum dump_kind dump; /* --dump: what to print to dump_out */
 	FILE *dump_out;
 	int verbose;
+	bool all_errors; /* no limit on clang's errors (rounds that learn) */
 };
 
 struct program {

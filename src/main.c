@@ -25,6 +25,8 @@
 #include "tracefs.h"
 #include "events.h"
 #include "maps.h"
+#include "btftypes.h"
+#include "synth.h"
 #include "tptypes.h"
 #include "tracepipe.h"
 #include "tutorial.h"
@@ -220,6 +222,9 @@ struct run {
 	struct watch watch;
 	sigset_t stop_set;
 	unsigned long lost_records; /* of versions already released */
+	struct btftypes btf;  /* kernel types from BTF, for every version */
+	int btf_state;	      /* 0 not read yet, 1 read, -1 unreadable */
+	struct error btf_err; /* why it is unreadable */
 };
 
 /* A compile against the synthesized tree failed on a missing header:
@@ -258,12 +263,12 @@ static bool needs_real_headers(struct run *r, struct error *err)
 	    headers_apply(r->hdr, &fb)) {
 		error_set(
 			err,
-			"%s needs kernel headers beyond the user-space API (%s is not there) and none are installed: install linux-headers-amd64 (or your kernel's headers), or give a tree with -K DIR",
+			"%s needs kernel types beyond the user-space API (%s is not there), the kernel has no readable BTF and no headers are installed: install linux-headers-amd64 (or your kernel's headers), or give a tree with -K DIR",
 			r->opts->file ? r->opts->file : "the program", missing);
 		return false;
 	}
 	fprintf(stderr,
-		"bcc-hello: warning: %s needs kernel-internal headers (%s); compiling against the installed %s headers, whose struct layouts come from that version, not from kernel %s\n",
+		"bcc-hello: warning: %s needs kernel-internal headers (%s) and the kernel has no readable BTF; compiling against the installed %s headers, whose struct layouts come from that version, not from kernel %s\n",
 		r->opts->file ? r->opts->file : "the program", missing,
 		r->hdr->mismatched ? r->hdr->version : "kernel's",
 		r->roots->release);
@@ -272,27 +277,117 @@ static bool needs_real_headers(struct run *r, struct error *err)
 	return true;
 }
 
+/* The kernel's BTF, read the first time a program needs it. */
+static bool btf_ready(struct run *r)
+{
+	if (r->btf_state == 0)
+		r->btf_state =
+			btftypes_open(&r->btf, NULL, &r->btf_err) ? -1 : 1;
+	return r->btf_state > 0;
+}
+
+/* Missing kernel-internal headers (fatal: one per compile) become empty
+ * files in our made tree: their types come from BTF. How many were made. */
+static int stub_headers(struct run *r, const char *details)
+{
+	int made = 0;
+
+	for (const char *p = details; (p = strstr(p, "' file not found"));
+	     p++) {
+		const char *q = p;
+		char rel[256];
+
+		while (q > details && q[-1] != '\'' && q[-1] != '\n')
+			q--;
+		if (q == details || q[-1] != '\'' || p - q >= 256)
+			continue;
+		snprintf(rel, sizeof(rel), "%.*s", (int)(p - q), q);
+		if (synth_stub(r->hdr->path, rel) == 1) {
+			narrate(r->opts,
+				"[1/5] <%s> is not in the made tree: its types come from the kernel's BTF",
+				rel);
+			made++;
+		}
+	}
+	return made;
+}
+
+/* Learn what the program lacks from the kernel's BTF: kernel structs and
+ * typedefs, enum constants, missing kernel-internal headers. */
+static int learn_kernel_types(struct version *v, struct run *r,
+			      const char *details)
+{
+	size_t before = r->btf.nnames;
+	int added;
+
+	if (!(r->hdr->kind == HEADERS_SYNTHESIZED || v->tu.vmlinux) ||
+	    !btf_ready(r))
+		return 0;
+	added = btftypes_learn(&r->btf, details);
+	if (added < 0)
+		return -1;
+	if (r->hdr->kind == HEADERS_SYNTHESIZED)
+		added += stub_headers(r, details);
+	for (size_t i = before; i < r->btf.nnames; i++)
+		narrate(r->opts, "[1/5] from the kernel's BTF: %s",
+			r->btf.names[i]);
+	return added;
+}
+
+/* The text put before the program: tracepoint field types, then the
+ * kernel's own types. */
+static char *types_text(struct version *v, struct run *r)
+{
+	const char *kernel = "";
+	char *all;
+
+	if (r->btf_state > 0 &&
+	    (r->hdr->kind == HEADERS_SYNTHESIZED || v->tu.vmlinux)) {
+		kernel = btftypes_text(&r->btf);
+		if (!kernel)
+			return NULL;
+	}
+	if (asprintf(&all, "%s%s", tptypes_text(&v->types), kernel) < 0)
+		return NULL;
+	return all;
+}
+
 /* Compile; when clang did not know a tracepoint field's type, define it
  * from the format file and compile again (a few rounds: clang stops at
- * 20 errors); when the program needs kernel-internal headers, switch to
- * an installed tree, forgetting the types learned against the other. */
+ * 20 errors); when it lacks kernel types, define them from the kernel's
+ * BTF; with no BTF, when the program needs kernel-internal headers,
+ * switch to an installed tree, forgetting the types learned against the
+ * other. */
 static int compile_with_retries(struct version *v, struct run *r,
 				struct compile_opts *copts, struct error *err)
 {
 	bool fell_back = false;
+	char *types = NULL;
 
+	if (v->tu.vmlinux && !btf_ready(r)) {
+		*err = r->btf_err;
+		r->btf_err.details = NULL;
+		r->btf_state = 0;
+		return error_set(
+			err,
+			"%s includes vmlinux.h, which bcc-hello makes from the kernel's BTF, and %s cannot be read; this kernel needs CONFIG_DEBUG_INFO_BTF=y",
+			v->src.name, "/sys/kernel/btf/vmlinux");
+	}
 	for (int round = 0;; round++) {
 		size_t before = v->types.n;
-		int added;
+		int added, ret;
 
-		copts->types = tptypes_text(&v->types);
-		if (compile_program(&v->prog, &v->src, copts, err) == 0)
-			return 0;
-		added = round < 16 ? tptypes_learn(&v->types, err->details,
-						   v->tu.text, r->tfs->path)
-				   : 0;
-		if (added < 0)
+		free(types);
+		types = types_text(v, r);
+		if (!types)
 			return error_set(err, "out of memory");
+		copts->types = types;
+		copts->all_errors = round > 0;
+		ret = compile_program(&v->prog, &v->src, copts, err);
+		if (ret == 0 || round >= 24)
+			break;
+		added = tptypes_learn(&v->types, err->details, v->tu.text,
+				      r->tfs->path);
 		if (added > 0) {
 			narrate(r->opts,
 				"[1/5] the header tree lacks %d tracepoint field type%s; defined from the format files (size and sign):",
@@ -300,15 +395,26 @@ static int compile_with_retries(struct version *v, struct run *r,
 			for (size_t i = before; i < v->types.n; i++)
 				narrate(r->opts, "[1/5]   %s",
 					v->types.names[i]);
-			error_details(err, NULL);
-			err->msg[0] = '\0';
-			continue;
+		} else if (added == 0) {
+			added = learn_kernel_types(v, r, err->details);
 		}
-		if (fell_back || !needs_real_headers(r, err))
-			return -1;
-		fell_back = true;
-		tptypes_release(&v->types);
+		if (added < 0) {
+			free(types);
+			return error_set(err, "out of memory");
+		}
+		if (added == 0 && (fell_back || r->btf_state > 0 ||
+				   !needs_real_headers(r, err)))
+			break;
+		if (added == 0) {
+			fell_back = true;
+			tptypes_release(&v->types);
+		}
+		error_details(err, NULL);
+		err->msg[0] = '\0';
 	}
+	free(types);
+	copts->types = NULL;
+	return v->prog.module ? 0 : -1;
 }
 
 static void release_version(struct version *v)
@@ -749,6 +855,8 @@ done:
 		free(r.tp);
 	}
 	watch_release(&r.watch);
+	btftypes_release(&r.btf);
+	free(r.btf_err.details);
 	headers_release(&hdr);
 	tracefs_release(&tfs);
 	if (ret) {

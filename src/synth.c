@@ -37,6 +37,7 @@ static const char kconfig_h[] =
 	"typedef __u32 dev_t;\n"
 	"typedef unsigned long sector_t;\ntypedef unsigned int gfp_t;\n"
 	"typedef unsigned long dma_addr_t;\n"
+	"#ifndef NULL\n#define NULL ((void *)0)\n#endif\n"
 	"#endif\n";
 
 const char *synth_config_path(const char *release, char *buf, size_t size)
@@ -218,6 +219,53 @@ static int build(const char *root, const char *config, const char *inc,
 		path_fmt(p, sizeof(p), "%s/asm", inc);
 	path_fmt(q, sizeof(q), "%s/arch/%s/include/uapi/asm", root, arch);
 	return symlink(p, q);
+}
+
+/* A header of the kernel's own include folders: linux/..., net/... */
+static bool stub_name_ok(const char *rel)
+{
+	static const char *const dirs[] = {
+		"linux/", "net/",   "asm/",   "trace/", "crypto/",
+		"scsi/",  "sound/", "keys/",  "kvm/",	"media/",
+		"rdma/",  "soc/",   "video/", "xen/",	"clocksource/",
+		"vdso/",  "ras/",   "misc/"};
+	size_t n = strlen(rel);
+	bool kernel = false;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		kernel |= strncmp(rel, dirs[i], strlen(dirs[i])) == 0;
+	if (!kernel)
+		return false;
+
+	if (n < 3 || n > 200 || rel[0] == '/' || strstr(rel, "..") ||
+	    strcmp(rel + n - 2, ".h") ||
+	    strspn(rel, "abcdefghijklmnopqrstuvwxyz"
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			"0123456789_-./") != n)
+		return false;
+	return true;
+}
+
+int synth_stub(const char *root, const char *rel)
+{
+	char dir[PATH_MAX], p[PATH_MAX];
+	const char *slash = strrchr(rel, '/');
+
+	if (!stub_name_ok(rel) ||
+	    !path_fmt(p, sizeof(p), "%s/include/%s", root, rel))
+		return -1;
+	if (access(p, F_OK) == 0)
+		return 0;
+	if (slash && (!path_fmt(dir, sizeof(dir), "include/%.*s",
+				(int)(slash - rel), rel) ||
+		      mkdirs(root, dir)))
+		return -1;
+	path_fmt(dir, sizeof(dir), "include/%s", rel);
+	return write_file(root, dir,
+			  "/* Made by bcc-hello: the kernel's types come from "
+			  "its BTF, not from this header. */\n")
+		       ? -1
+		       : 1;
 }
 
 int synth_tree(char *out, size_t size, const char *tmp_dir, const char *config,

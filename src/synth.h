@@ -28,6 +28,11 @@ struct error;
  * machine: uname -m. Returns 0, or -1 with err set (and nothing left). */
 int synth_tree(char *out, size_t size, const char *tmp_dir, const char *config,
 	       const char *usr_include, const char *machine, struct error *err);
+/* A kernel-internal header the tree lacks (rel: "linux/blkdev.h"), as
+ * an empty file in the tree at root: where the kernel's types come from
+ * its BTF, the header itself is not needed. 1 if made, 0 if it was there,
+ * -1 if rel is not a plain header path or it cannot be made. */
+int synth_stub(const char *root, const char *rel);
 /* The kernel configuration of release: /proc/config.gz, else
  * /boot/config-RELEASE; NULL if neither is readable. */
 const char *synth_config_path(const char *release, char *buf, size_t size);

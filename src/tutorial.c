@@ -303,6 +303,20 @@ static bool is_libbpf_include(const char *line, size_t len)
 	       (line + len - p >= 13 && !strncmp(p, "<linux/bpf.h>", 13));
 }
 
+/* #include "vmlinux.h" or <vmlinux.h>: the kernel's types, which
+ * bcc-hello makes from the running kernel's BTF (btftypes.h). */
+static bool is_vmlinux_include(const char *line, size_t len)
+{
+	const char *p = line + strspn(line, " \t");
+
+	if (line + len - p < 8 || strncmp(p, "#include", 8))
+		return false;
+	p += 8;
+	p += strspn(p, " \t");
+	return line + len - p >= 11 && (!strncmp(p, "\"vmlinux.h\"", 11) ||
+					!strncmp(p, "<vmlinux.h>", 11));
+}
+
 /* `char LICENSE[] SEC("license") = "...";`: the license's text. */
 static bool license_line(const char *line, size_t len, char *lic, size_t size)
 {
@@ -393,6 +407,9 @@ static bool replace_line(struct tutorial *tu, struct strbuf *o,
 
 	if (is_libbpf_include(code, len)) {
 		include_comment(o, code, len);
+	} else if (is_vmlinux_include(code, len)) {
+		include_comment(o, code, len);
+		tu->vmlinux = true;
 	} else if (license_line(code, len, lic, sizeof(lic))) {
 		strbuf_adds(o, "#define BPF_LICENSE ");
 		strbuf_adds(o, lic);

@@ -8,6 +8,8 @@
  * diagnostic still names the user's line):
  *   - the libbpf includes and <linux/bpf.h> become comments (a small
  *     prelude defines SEC; libbcc has its own UAPI definitions);
+ *   - so does #include "vmlinux.h": the kernel's types come from its BTF,
+ *     made compatible with libbcc's own definitions (btftypes.h);
  *   - bpf_printk becomes bpf_trace_printk, which libbcc rewrites itself
  *     (it cannot be reached through a macro);
  *   - the license line becomes `#define BPF_LICENSE ...`, as libbcc reads it;
@@ -49,6 +51,7 @@ struct tutorial {
 		char value[128];
 	} consts[TUTORIAL_MAX];
 	bool libbpf_style; /* any of the above was found */
+	bool vmlinux;	   /* it includes "vmlinux.h": every kernel type */
 };
 
 /* Rewrite text (name for messages). sets: --set values; pid: -p value
