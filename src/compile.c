@@ -108,7 +108,7 @@ static char *full_text(const struct source *src, const struct tutorial *tu,
 static int build_cflags(char ***out, size_t *n, const struct compile_opts *c,
 			struct error *err)
 {
-	size_t cap = 2 + c->ndefines + c->nincludes;
+	size_t cap = 3 + c->ndefines + c->nincludes;
 	char **flags = calloc(cap, sizeof(*flags));
 
 	*n = 0;
@@ -135,6 +135,9 @@ static int build_cflags(char ***out, size_t *n, const struct compile_opts *c,
 		}
 		free(abs);
 	}
+	if (c->source_dir &&
+	    asprintf(&flags[(*n)++], "-I%s", c->source_dir) < 0)
+		goto oom;
 	return 0;
 oom:
 	flags[--(*n)] = NULL;

@@ -25,7 +25,9 @@ struct compile_opts {
 	const char *const *includes; /* -I DIR (made absolute: libbcc runs
 					clang inside the header tree) */
 	size_t nincludes;
-	enum dump_kind dump; /* --dump: what to print to dump_out */
+	const char *source_dir; /* -f FILE's folder, searched last for its
+				   own headers ("execsnoop.h"), or NULL */
+	enum dump_kind dump;	/* --dump: what to print to dump_out */
 	FILE *dump_out;
 	int verbose;
 	bool all_errors; /* no limit on clang's errors (rounds that learn) */

@@ -33,6 +33,7 @@
 #include "watch.h"
 
 #include <errno.h>
+#include <libgen.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -443,7 +444,7 @@ static int build_version(struct version *v, struct run *r, struct error *err)
 	struct setting sets[OPTIONS_MAX_LIST];
 	struct compile_opts copts;
 	struct load_opts lo;
-	char kprobe_events[PATH_MAX];
+	char kprobe_events[PATH_MAX], source_dir[PATH_MAX] = "";
 	struct tracepipe *tp;
 	double t0;
 	int loaded;
@@ -462,7 +463,17 @@ static int build_version(struct version *v, struct run *r, struct error *err)
 			v->src.name, opts->pid);
 
 	/* 1. compile */
+	if (opts->file) {
+		char *abs = realpath(opts->file, NULL);
+
+		if (abs)
+			snprintf(source_dir, sizeof(source_dir), "%s",
+				 dirname(abs));
+		free(abs);
+	}
 	copts = (struct compile_opts){.pid_filter = opts->pid,
+				      .source_dir =
+					      source_dir[0] ? source_dir : NULL,
 				      .tu = &v->tu,
 				      .defines = opts->defines,
 				      .ndefines = opts->ndefines,

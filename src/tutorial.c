@@ -1,6 +1,7 @@
 /* tutorial.c: libbpf-style sources, rewritten line for line for libbcc. */
 #include "tutorial.h"
 #include "error.h"
+#include "libbpfmaps.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -14,7 +15,37 @@ static const char prelude_text[] =
 	"#define SEC(name)\n"
 	"#ifndef __always_inline\n"
 	"#define __always_inline inline __attribute__((always_inline))\n"
-	"#endif\n";
+	"#endif\n"
+	/* bpf_core_read.h: the types are the running kernel's (from its
+	 * BTF), so a plain read at the compiled offset is the CO-RE read. */
+	"#define __bh_rd(p, f) ({ typeof((p)->f) __bh_v; "
+	"bpf_probe_read_kernel(&__bh_v, sizeof(__bh_v), &(p)->f); __bh_v; })\n"
+	"#define __bh_r1(s, a) __bh_rd(s, a)\n"
+	"#define __bh_r2(s, a, b) __bh_rd(__bh_r1(s, a), b)\n"
+	"#define __bh_r3(s, a, b, c) __bh_rd(__bh_r2(s, a, b), c)\n"
+	"#define __bh_r4(s, a, b, c, d) __bh_rd(__bh_r3(s, a, b, c), d)\n"
+	"#define __bh_r5(s, a, b, c, d, e) __bh_rd(__bh_r4(s, a, b, c, d), e)\n"
+	"#define __bh_i1(h, o, s, a) h(o, sizeof(*(o)), &(s)->a)\n"
+	"#define __bh_i2(h, o, s, a, b) h(o, sizeof(*(o)), &__bh_r1(s, a)->b)\n"
+	"#define __bh_i3(h, o, s, a, b, c) "
+	"h(o, sizeof(*(o)), &__bh_r2(s, a, b)->c)\n"
+	"#define __bh_i4(h, o, s, a, b, c, d) "
+	"h(o, sizeof(*(o)), &__bh_r3(s, a, b, c)->d)\n"
+	"#define __bh_i5(h, o, s, a, b, c, d, e) "
+	"h(o, sizeof(*(o)), &__bh_r4(s, a, b, c, d)->e)\n"
+	"#define __bh_nth(_1, _2, _3, _4, _5, N, ...) N\n"
+	"#define BPF_CORE_READ(s, ...) __bh_nth(__VA_ARGS__, __bh_r5, "
+	"__bh_r4, __bh_r3, __bh_r2, __bh_r1, 0)(s, __VA_ARGS__)\n"
+	"#define BPF_CORE_READ_INTO(o, s, ...) __bh_nth(__VA_ARGS__, "
+	"__bh_i5, __bh_i4, __bh_i3, __bh_i2, __bh_i1, 0)"
+	"(bpf_probe_read_kernel, o, s, __VA_ARGS__)\n"
+	"#define BPF_CORE_READ_STR_INTO(o, s, ...) __bh_nth(__VA_ARGS__, "
+	"__bh_i5, __bh_i4, __bh_i3, __bh_i2, __bh_i1, 0)"
+	"(bpf_probe_read_kernel_str, o, s, __VA_ARGS__)\n"
+	"#define bpf_core_read(dst, sz, src) "
+	"bpf_probe_read_kernel(dst, sz, (const void *)(src))\n"
+	"#define bpf_core_read_str(dst, sz, src) "
+	"bpf_probe_read_kernel_str(dst, sz, (const void *)(src))\n";
 
 static bool ident_char(char c)
 {
@@ -429,7 +460,7 @@ int tutorial_rewrite(struct tutorial *tu, const char *text, const char *name,
 {
 	struct strbuf o = {0}, code = {0};
 	bool in_comment = false, depth_comment = false;
-	int depth = 0;
+	int depth = 0, nmaps;
 	const char *p = text, *end = text + strlen(text);
 
 	memset(tu, 0, sizeof(*tu));
@@ -491,6 +522,16 @@ int tutorial_rewrite(struct tutorial *tu, const char *text, const char *name,
 	}
 	free(code.p);
 	o.oom |= code.oom;
+	if (o.oom) {
+		free(o.p);
+		return error_set(err, "out of memory");
+	}
+	nmaps = libbpfmaps_rewrite(&o.p, name, err);
+	if (nmaps < 0) {
+		free(o.p);
+		return -1;
+	}
+	tu->libbpf_style |= nmaps > 0;
 	for (size_t i = 0; i < nsets; i++) {
 		bool found = false;
 
