@@ -183,12 +183,42 @@ int btftypes_want(struct btftypes *bt, const char *cname)
 	return r;
 }
 
-/* An enumerator of that name, as a one-constant enum; 1 if BTF has it. */
+static struct btf_const *const_named(struct btftypes *bt, const char *name)
+{
+	for (size_t i = 0; i < bt->nconsts; i++)
+		if (!strcmp(bt->consts[i].name, name))
+			return &bt->consts[i];
+	return NULL;
+}
+
+static int add_const(struct btftypes *bt, const char *name, long long value,
+		     bool wide)
+{
+	struct btf_const *grown, *c;
+
+	grown = realloc(bt->consts, (bt->nconsts + 1) * sizeof(*grown));
+	if (!grown)
+		return -1;
+	bt->consts = grown;
+	c = &grown[bt->nconsts];
+	memset(c, 0, sizeof(*c));
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	if (asprintf(&c->line, "enum { %s = %lld%s };\n", name, value,
+		     wide ? "LL" : "") < 0)
+		return -1;
+	bt->nconsts++;
+	bt->stale = true;
+	return add_key(&bt->names, &bt->nnames, name) ? -1 : 1;
+}
+
+/* An enumerator of that name, as a one-constant enum; 1 if BTF has it
+ * (and it was not asked for before). */
 static int want_constant(struct btftypes *bt, const char *name)
 {
 	unsigned n = btf__type_cnt(bt->btf);
-	char line[KEY_MAX + 64];
 
+	if (strlen(name) >= KEY_MAX || const_named(bt, name))
+		return 0;
 	for (unsigned id = 1; id < n; id++) {
 		const struct btf_type *t = btf__type_by_id(bt->btf, id);
 		unsigned vlen = btf_vlen(t);
@@ -196,33 +226,26 @@ static int want_constant(struct btftypes *bt, const char *name)
 		for (unsigned i = 0; btf_is_enum(t) && i < vlen; i++) {
 			const struct btf_enum *e = btf_enum(t) + i;
 
-			if (strcmp(btf__name_by_offset(bt->btf, e->name_off),
-				   name))
-				continue;
-			snprintf(line, sizeof(line), "enum { %s = %lld };\n",
-				 name,
-				 btf_kflag(t) ? (long long)e->val
-					      : (long long)(unsigned)e->val);
-			goto found;
+			if (!strcmp(btf__name_by_offset(bt->btf, e->name_off),
+				    name))
+				return add_const(
+					bt, name,
+					btf_kflag(t)
+						? (long long)e->val
+						: (long long)(unsigned)e->val,
+					false);
 		}
 		for (unsigned i = 0; btf_is_enum64(t) && i < vlen; i++) {
 			const struct btf_enum64 *e = btf_enum64(t) + i;
 
-			if (strcmp(btf__name_by_offset(bt->btf, e->name_off),
-				   name))
-				continue;
-			snprintf(line, sizeof(line), "enum { %s = %lldLL };\n",
-				 name, (long long)btf_enum64_value(e));
-			goto found;
+			if (!strcmp(btf__name_by_offset(bt->btf, e->name_off),
+				    name))
+				return add_const(bt, name,
+						 (long long)btf_enum64_value(e),
+						 true);
 		}
 	}
 	return 0;
-found:
-	strbuf_adds(&bt->consts, line);
-	bt->stale = true;
-	if (bt->consts.oom || add_key(&bt->names, &bt->nnames, name))
-		return -1;
-	return 1;
 }
 
 /* The name quoted after `prefix` on the same line, into buf. */
@@ -260,6 +283,13 @@ static int learn_missing(struct btftypes *bt, const char *line, size_t len)
 		}
 		return 0;
 	}
+	if (memmem(line, len, "will not be visible outside", 27)) {
+		/* a parameter's struct that is never dereferenced */
+		if (!quoted_after(line, len, "declaration of '", name,
+				  sizeof(name)))
+			return 0;
+		return btftypes_want(bt, name);
+	}
 	if (quoted_after(line, len, "unknown type name '", name, sizeof(name)))
 		return btftypes_want(bt, name);
 	if (quoted_after(line, len, "use of undeclared identifier '", name,
@@ -279,6 +309,15 @@ static int learn_defined(struct btftypes *bt, const char *line, size_t len)
 	if (n == 0 || n > bt->nlines || !bt->keys[n - 1])
 		return 0;
 	key = bt->keys[n - 1];
+	if (!strncmp(key, "const ", 6)) { /* defined elsewhere after all */
+		struct btf_const *c = const_named(bt, key + 6);
+
+		if (!c || c->dropped)
+			return 0;
+		c->dropped = true;
+		bt->stale = true;
+		return 1;
+	}
 	if (has_key(bt->skip, bt->nskip, key))
 		return 0;
 	if (add_key(&bt->skip, &bt->nskip, key))
@@ -297,6 +336,9 @@ int btftypes_learn(struct btftypes *bt, const char *diagnostics)
 		size_t len = strcspn(p, "\n");
 		const char *err = memmem(p, len, ": error: ", 9);
 		int r = 0;
+
+		if (!err && memmem(p, len, "will not be visible outside", 27))
+			err = memmem(p, len, ": warning: ", 11);
 
 		if (err && strncmp(p, BTFTYPES_FILE ":",
 				   strlen(BTFTYPES_FILE ":")) == 0)
@@ -392,6 +434,16 @@ static void decl_key(const char *line, size_t len, const char *next, char *key,
 
 		if (strncmp(line, tags[i], tl))
 			continue;
+		if (line[tl] == '{' && memchr(line, ';', len)) {
+			/* one of our constants: "enum { NAME = V };" */
+			const char *nm =
+				line + tl + 1 + strspn(line + tl + 1, " ");
+
+			n = strspn(nm, "abcdefghijklmnopqrstuvwxyz"
+				       "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+			snprintf(key, size, "const %.*s", (int)n, nm);
+			return;
+		}
 		if (line[tl] == '{' && next) { /* anonymous enum */
 			next += strspn(next, " \t");
 			n = strspn(next,
@@ -487,8 +539,9 @@ static int make_text(struct btftypes *bt)
 	for (size_t i = 0; i < bt->nwanted && r == 0; i++)
 		r = btf_dump__dump_type(d, bt->wanted[i]);
 	btf_dump__free(d);
-	if (bt->consts.p)
-		strbuf_adds(&sb, bt->consts.p);
+	for (size_t i = 0; i < bt->nconsts; i++)
+		if (!bt->consts[i].dropped)
+			strbuf_adds(&sb, bt->consts[i].line);
 	strbuf_add(&sb, "", 0);
 	if (r || sb.oom) {
 		free(sb.p);
@@ -506,7 +559,7 @@ static int make_text(struct btftypes *bt)
 
 const char *btftypes_text(struct btftypes *bt)
 {
-	if (!bt->btf || (bt->nwanted == 0 && !bt->consts.p))
+	if (!bt->btf || (bt->nwanted == 0 && bt->nconsts == 0))
 		return "";
 	if ((bt->stale || !bt->text) && make_text(bt))
 		return NULL;
@@ -559,7 +612,9 @@ void btftypes_release(struct btftypes *bt)
 		free(bt->names[i]);
 	free(bt->names);
 	free(bt->wanted);
-	free(bt->consts.p);
+	for (size_t i = 0; i < bt->nconsts; i++)
+		free(bt->consts[i].line);
+	free(bt->consts);
 	btf__free(bt->btf);
 	memset(bt, 0, sizeof(*bt));
 }

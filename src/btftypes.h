@@ -39,8 +39,13 @@ struct btftypes {
 	size_t nwanted, capwanted;
 	char **skip; /* keys ("struct x", "typedef y", "enum {A") defined already */
 	size_t nskip;
-	struct strbuf consts; /* "enum { NAME = V };" lines */
-	char **names;	      /* what was learned, for -v */
+	struct btf_const { /* an enum constant a program used */
+		char name[160];
+		char *line;   /* "enum { NAME = V };\n" (owned) */
+		bool dropped; /* defined elsewhere after all */
+	} * consts;
+	size_t nconsts;
+	char **names; /* what was learned, for -v */
 	size_t nnames;
 	char *text;  /* the definitions, made on demand (owned) */
 	char **keys; /* per line of text, the key of its declaration */

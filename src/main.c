@@ -364,6 +364,7 @@ static int compile_with_retries(struct version *v, struct run *r,
 {
 	bool fell_back = false;
 	char *types = NULL;
+	double seconds = 0;
 
 	if (v->tu.vmlinux && !btf_ready(r)) {
 		*err = r->btf_err;
@@ -385,6 +386,15 @@ static int compile_with_retries(struct version *v, struct run *r,
 		copts->types = types;
 		copts->all_errors = round > 0;
 		ret = compile_program(&v->prog, &v->src, copts, err);
+		seconds += v->prog.seconds;
+		if (ret == 0 && round < 24 && v->prog.warnings &&
+		    strstr(v->prog.warnings, "will not be visible outside") &&
+		    learn_kernel_types(v, r, v->prog.warnings) > 0) {
+			/* a parameter's kernel struct, never dereferenced:
+			 * defined, so that its type is the kernel's */
+			compile_release(&v->prog);
+			continue;
+		}
 		if (ret == 0 || round >= 24)
 			break;
 		added = tptypes_learn(&v->types, err->details, v->tu.text,
@@ -415,6 +425,7 @@ static int compile_with_retries(struct version *v, struct run *r,
 	}
 	free(types);
 	copts->types = NULL;
+	v->prog.seconds = seconds; /* every round's */
 	return v->prog.module ? 0 : -1;
 }
 

@@ -38,6 +38,51 @@ static const char kconfig_h[] =
 	"typedef unsigned long sector_t;\ntypedef unsigned int gfp_t;\n"
 	"typedef unsigned long dma_addr_t;\n"
 	"#ifndef NULL\n#define NULL ((void *)0)\n#endif\n"
+	/* The user-space API's struct pt_regs has user-space names (rax);
+	 * libbcc's PT_REGS_ macros use the kernel's (ax), which the kernel's
+	 * BTF gives when a program uses it. */
+	"#define pt_regs __bcc_hello_user_pt_regs\n"
+	"#include <asm/ptrace.h>\n"
+	"#undef pt_regs\n"
+	/* Macros of kernel-internal headers that programs take for granted
+	 * and that no BTF describes (BTF has types and enum constants, not
+	 * #defines), with the kernel's own values. */
+	"#define TASK_RUNNING 0x00000000\n"
+	"#define TASK_INTERRUPTIBLE 0x00000001\n"
+	"#define TASK_UNINTERRUPTIBLE 0x00000002\n"
+	"#define __TASK_STOPPED 0x00000004\n"
+	"#define __TASK_TRACED 0x00000008\n"
+	"#define EXIT_DEAD 0x00000010\n#define EXIT_ZOMBIE 0x00000020\n"
+	"#define TASK_PARKED 0x00000040\n#define TASK_DEAD 0x00000080\n"
+	"#define TASK_WAKEKILL 0x00000100\n#define TASK_WAKING 0x00000200\n"
+	"#define TASK_NOLOAD 0x00000400\n#define TASK_NEW 0x00000800\n"
+	"#define TASK_KILLABLE (TASK_WAKEKILL | TASK_UNINTERRUPTIBLE)\n"
+	"#define TASK_IDLE (TASK_UNINTERRUPTIBLE | TASK_NOLOAD)\n"
+	"#define PF_EXITING 0x00000004\n#define PF_KTHREAD 0x00200000\n"
+	"#define AF_UNSPEC 0\n#define AF_UNIX 1\n#define AF_INET 2\n"
+	"#define AF_INET6 10\n#define AF_NETLINK 16\n#define AF_PACKET 17\n"
+	"#define NSEC_PER_USEC 1000L\n#define NSEC_PER_MSEC 1000000L\n"
+	"#define NSEC_PER_SEC 1000000000L\n#define USEC_PER_MSEC 1000L\n"
+	"#define USEC_PER_SEC 1000000L\n#define MSEC_PER_SEC 1000L\n"
+	"#define REQ_OP_BITS 8\n#define REQ_OP_MASK ((1 << REQ_OP_BITS) - 1)\n"
+	"#define min_t(t, x, y) ({ t __x = (x); t __y = (y); "
+	"__x < __y ? __x : __y; })\n"
+	"#define max_t(t, x, y) ({ t __x = (x); t __y = (y); "
+	"__x > __y ? __x : __y; })\n"
+	"#define div_u64(a, b) ((u64)(a) / (u32)(b))\n"
+	"#endif\n";
+
+/* linux/log2.h, which libbcc's helpers include: constant expressions, as
+ * the kernel's are for constants (BPF_STACK_TRACE sizes its table with
+ * roundup_pow_of_two). */
+static const char log2_h[] =
+	"/* Made by bcc-hello: the kernel's log2 macros, for constants. */\n"
+	"#ifndef __BCC_HELLO_LOG2_H\n#define __BCC_HELLO_LOG2_H\n"
+	"#define ilog2(n) (63 - __builtin_clzll((unsigned long long)(n)))\n"
+	"#define is_power_of_2(n) ((n) != 0 && (((n) & ((n) - 1)) == 0))\n"
+	"#define roundup_pow_of_two(n) ((n) <= 1 ? 1UL : "
+	"1UL << (ilog2((n) - 1) + 1))\n"
+	"#define rounddown_pow_of_two(n) (1UL << ilog2(n))\n"
 	"#endif\n";
 
 const char *synth_config_path(const char *release, char *buf, size_t size)
@@ -196,7 +241,8 @@ static int build(const char *root, const char *config, const char *inc,
 	    link_all(p,
 		     (path_fmt(q, sizeof(q), "%s/include/uapi/linux", root), q),
 		     empty_linux, 1) ||
-	    write_file(root, "include/linux/kconfig.h", kconfig_h))
+	    write_file(root, "include/linux/kconfig.h", kconfig_h) ||
+	    write_file(root, "include/linux/log2.h", log2_h))
 		return -1;
 	path_fmt(p, sizeof(p), "%s/asm-generic", inc);
 	path_fmt(q, sizeof(q), "%s/include/asm-generic", root);

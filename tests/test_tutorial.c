@@ -22,17 +22,17 @@ static const char minimal[] =
 	"\n"							    /* 9 */
 	"struct {\n"						    /* 10 */
 	"\t__uint(type, BPF_MAP_TYPE_ARRAY);\n"			    /* 11 */
-	"\t__uint(max_entries, 1);\n"				    /* 12 */
-	"} counts SEC(\".maps\");\n"				    /* 13 */
-	"\n"							    /* 14 */
-	"SEC(\"tp/syscalls/sys_enter_write\")\n"		    /* 15 */
-	"int handle_tp(void *ctx)\n"				    /* 16 */
-	"{\n"							    /* 17 */
-	"\tconst int local = 3;\n"				    /* 18 */
-	"\tpid_t pid = bpf_get_current_pid_tgid() >> 32;\n"	    /* 19 */
-	"\n"							    /* 20 */
-	"\tif (pid_filter && pid != pid_filter)\n"		    /* 21 */
-	"\t\treturn 0;\n"					    /* 22 */
+	"\t__uint(max_entries, 1); __type(key, u32); __type(value, u64);\n" /* 12 */
+	"} counts SEC(\".maps\");\n"			    /* 13 */
+	"\n"						    /* 14 */
+	"SEC(\"tp/syscalls/sys_enter_write\")\n"	    /* 15 */
+	"int handle_tp(void *ctx)\n"			    /* 16 */
+	"{\n"						    /* 17 */
+	"\tconst int local = 3;\n"			    /* 18 */
+	"\tpid_t pid = bpf_get_current_pid_tgid() >> 32;\n" /* 19 */
+	"\n"						    /* 20 */
+	"\tif (pid_filter && pid != pid_filter)\n"	    /* 21 */
+	"\t\treturn 0;\n"				    /* 22 */
 	"\tbpf_printk(\"bpf_printk from %d.\\n\", pid); // bpf_printk\n" /* 23 */
 	"\tmy_bpf_printk_x(local); bpf_printk_x(); x_bpf_printk();\n" /* 24 */
 	"\t/* bpf_printk */ bpf_printk(\"two\");\n"		      /* 25 */
