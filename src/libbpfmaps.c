@@ -107,6 +107,7 @@ static size_t newlines(const char *s, const char *e)
 struct decl {
 	char type[256], key[256], value[256], max[256];
 	char key_size[256], value_size[256];
+	bool odd; /* an entry spans lines or holds a comment */
 };
 
 static void decl_field(struct decl *d, const char *field, const char *arg)
@@ -154,6 +155,8 @@ static void parse_body(struct decl *d, const char *s, const char *e)
 		}
 		trim_into(field, sizeof(field), open + 1, comma[0]);
 		trim_into(arg, sizeof(arg), comma[0] + 1, close);
+		d->odd |= strpbrk(arg, "\n") || strstr(arg, "/*") ||
+			  strstr(arg, "//");
 		decl_field(d, field, arg);
 		p = close + 1;
 	}
@@ -195,6 +198,12 @@ static int bcc_decl(struct pass *ps, struct decl *d, const char *map,
 {
 	char buf[1024];
 	const char *kind = table_kind(d->type);
+
+	if (d->odd)
+		return error_set(
+			ps->err,
+			"%s: map %s: write each __uint() and __type() of a map on one line, without comments",
+			ps->name, map);
 
 	if (!d->key[0])
 		type_of_size(d->key, sizeof(d->key), d->key_size);
@@ -240,30 +249,63 @@ static int bcc_decl(struct pass *ps, struct decl *d, const char *map,
 	return 0;
 }
 
-/* A declaration `struct { ... } NAME SEC(".maps");` whose SEC is at sec:
- * its start, its end (after the ';') and NAME. */
-static bool find_decl(const char *text, const char *sec, const char **start,
-		      const char **end, const char **body, const char **close,
-		      char *name, size_t size)
+enum { CODE, BLOCK_COMMENT, OTHER }; /* what a byte of text is part of */
+
+/* For each byte of text: code, a block comment, or another comment, a
+ * string or a character constant (a newline that ends a // comment is
+ * code). */
+static char *code_mask(const char *text)
 {
-	const char *p = sec, *n, *semi;
+	size_t n = strlen(text);
+	char *mask = calloc(n + 1, 1);
+
+	if (!mask)
+		return NULL;
+	for (const char *p = text; *p;) {
+		const char *q = skip_lexical(p);
+
+		if (q == p)
+			p++;
+		else
+			for (char kind = p[1] == '*' ? BLOCK_COMMENT : OTHER;
+			     p < q; p++)
+				mask[p - text] = kind;
+	}
+	return mask;
+}
+
+/* Back from p over white space and comments. */
+static const char *back_over_space(const char *text, const char *code,
+				   const char *p)
+{
+	while (p > text &&
+	       (code[p - 1 - text] != CODE || isspace((unsigned char)p[-1])))
+		p--;
+	return p;
+}
+
+/* A declaration `struct { ... } NAME SEC(".maps");` whose SEC is at sec
+ * (code): its start, its end (after the ';'), its body and NAME. */
+static bool find_decl(const char *text, const char *code, const char *sec,
+		      const char **start, const char **end, const char **body,
+		      const char **close, char *name, size_t size)
+{
+	const char *p = back_over_space(text, code, sec), *n;
 	int depth = 0;
 
-	while (p > text && isspace((unsigned char)p[-1]))
-		p--;
 	n = p;
 	while (n > text && ident_char(n[-1]))
 		n--;
 	if (n == p || (size_t)(p - n) >= size)
 		return false;
 	snprintf(name, size, "%.*s", (int)(p - n), n);
-	p = n;
-	while (p > text && isspace((unsigned char)p[-1]))
-		p--;
+	p = back_over_space(text, code, n);
 	if (p == text || p[-1] != '}')
 		return false;
 	*close = p - 1;
 	for (p = p - 1; p >= text; p--) {
+		if (code[p - text] != CODE)
+			continue;
 		depth += *p == '}';
 		depth -= *p == '{';
 		if (depth == 0)
@@ -272,31 +314,59 @@ static bool find_decl(const char *text, const char *sec, const char **start,
 	if (p < text)
 		return false;
 	*body = p + 1;
-	while (p > text && isspace((unsigned char)p[-1]))
-		p--;
+	p = back_over_space(text, code, p);
 	if (p - text < 6 || strncmp(p - 6, "struct", 6) ||
 	    (p - text > 6 && ident_char(p[-7])))
 		return false;
 	*start = p - 6;
-	semi = strchr(sec, ';');
-	if (!semi)
+	for (p = sec + 12;
+	     *p && (code[p - text] != CODE || isspace((unsigned char)*p));)
+		p++;
+	if (*p != ';')
 		return false;
-	*end = semi + 1;
+	*end = p + 1;
 	return true;
+}
+
+/* The lines of [start, end) after the first, empty, each starting inside
+ * a block comment where it did, so that no code becomes comment. */
+static void keep_lines(struct strbuf *out, const char *text, const char *code,
+		       const char *start, const char *end)
+{
+	bool ours = false;
+
+	for (const char *p = start; p < end; p++) {
+		bool want;
+
+		if (*p != '\n')
+			continue;
+		/* the next line starts in a block comment */
+		want = code[p - text] == BLOCK_COMMENT;
+		if (want != ours)
+			strbuf_adds(out, want ? " /*" : "*/");
+		ours = want;
+		strbuf_add(out, "\n", 1);
+	}
+	if (ours)
+		strbuf_adds(out, "*/");
 }
 
 /* Pass 1: each map declaration becomes a BCC table. */
 static int rewrite_maps(struct pass *ps, const char *text, struct strbuf *out)
 {
+	char *code = code_mask(text);
 	const char *p = text;
 
+	if (!code)
+		return error_set(ps->err, "out of memory");
 	for (const char *sec; (sec = strstr(p, "SEC(\".maps\")"));) {
 		const char *start, *end, *body, *close;
 		char map[128];
 		struct decl d = {0};
 
-		if (!find_decl(text, sec, &start, &end, &body, &close, map,
-			       sizeof(map)) ||
+		if (code[sec - text] != CODE ||
+		    !find_decl(text, code, sec, &start, &end, &body, &close,
+			       map, sizeof(map)) ||
 		    start < p) {
 			strbuf_add(out, p, (size_t)(sec + 12 - p));
 			p = sec + 12;
@@ -304,13 +374,15 @@ static int rewrite_maps(struct pass *ps, const char *text, struct strbuf *out)
 		}
 		parse_body(&d, body, close);
 		strbuf_add(out, p, (size_t)(start - p));
-		if (bcc_decl(ps, &d, map, out))
+		if (bcc_decl(ps, &d, map, out)) {
+			free(code);
 			return -1;
-		for (size_t i = newlines(start, end); i > 0; i--)
-			strbuf_add(out, "\n", 1);
+		}
+		keep_lines(out, text, code, start, end);
 		p = end;
 	}
 	strbuf_adds(out, p);
+	free(code);
 	return 0;
 }
 
@@ -480,6 +552,12 @@ static int rewrite_calls(struct pass *ps, const char *text, struct strbuf *out)
 		close = *open == '(' ? close_paren(open, commas, &nc, 8) : NULL;
 		nargs = nc + 1;
 		if (!close || nargs > 5) {
+			strbuf_add(out, p++, 1);
+			continue;
+		}
+		/* a comment inside the call: its lines are left as they are */
+		if (memmem(p, (size_t)(close - p), "/*", 2) ||
+		    memmem(p, (size_t)(close - p), "//", 2)) {
 			strbuf_add(out, p++, 1);
 			continue;
 		}

@@ -33,8 +33,8 @@ sources() {
 	case $1 in
 	traceline) echo src/tracepipe.c src/tracefs.c src/output.c src/typeinfo.c \
 		src/util.c src/error.c ;;
-	tutorial) echo src/tutorial.c src/translate.c src/util.c src/error.c ;;
-	options) echo src/options.c src/tutorial.c src/util.c src/error.c ;;
+	tutorial) echo src/tutorial.c src/libbpfmaps.c src/translate.c src/util.c src/error.c ;;
+	options) echo src/options.c src/tutorial.c src/libbpfmaps.c src/util.c src/error.c ;;
 	typeinfo) echo src/typeinfo.c src/util.c ;;
 	esac
 }
