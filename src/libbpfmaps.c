@@ -535,7 +535,7 @@ static int rewrite_calls(struct pass *ps, const char *text, struct strbuf *out)
 		const char *q = skip_lexical(p), *helper, *open, *close;
 		const char *commas[8];
 		char args[5][512];
-		size_t nc, nargs, mark;
+		size_t nc = 0, nargs, mark;
 
 		if (q != p) {
 			strbuf_add(out, p, (size_t)(q - p));
