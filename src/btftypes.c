@@ -175,8 +175,11 @@ int btftypes_want(struct btftypes *bt, const char *cname)
 	if (has_key(bt->skip, bt->nskip, key))
 		return 0;
 	id = id_of(bt->btf, key);
-	if (!id)
+	if (!id) {
+		if (!bt->absent[0])
+			snprintf(bt->absent, sizeof(bt->absent), "%s", cname);
 		return 0;
+	}
 	r = want_id(bt, id);
 	if (r > 0 && add_key(&bt->names, &bt->nnames, cname))
 		return -1;

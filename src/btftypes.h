@@ -50,7 +50,8 @@ struct btftypes {
 	char *text;  /* the definitions, made on demand (owned) */
 	char **keys; /* per line of text, the key of its declaration */
 	size_t nlines;
-	bool stale; /* text must be made again */
+	bool stale;	  /* text must be made again */
+	char absent[160]; /* the first type asked for that BTF lacks, or "" */
 };
 
 /* Read the kernel's BTF from path (NULL: /sys/kernel/btf/vmlinux).

@@ -426,6 +426,12 @@ static int compile_with_retries(struct version *v, struct run *r,
 	free(types);
 	copts->types = NULL;
 	v->prog.seconds = seconds; /* every round's */
+	if (!v->prog.module && r->btf.absent[0] && err->details &&
+	    strstr(err->details, r->btf.absent))
+		error_set(
+			err,
+			"%s: %s is a type of neither the running kernel (its BTF has no such name) nor the headers; check its spelling, or define it in the program",
+			v->src.name, r->btf.absent);
 	return v->prog.module ? 0 : -1;
 }
 

@@ -230,6 +230,22 @@ run vml_none hidden_nobtf "$BCC_HELLO" -f "$T/vml.c" --dry-run
 expect "exit 1 and one line naming vmlinux.h and CONFIG_DEBUG_INFO_BTF" \
 	"exit $RC: $(said vml_none)" [ "$RC" = 1 ] &&
 	expect "that line" "$(said vml_none)" one_line vml_none 'includes vmlinux.h.*CONFIG_DEBUG_INFO_BTF' && ok
+case_ "a kernel type BTF does not have is refused in one line that names it"
+cat >"$T/absent.c" <<'EOF'
+TRACEPOINT_PROBE(syscalls, sys_enter_write)
+{
+	struct task_strukt *t = (struct task_strukt *)bpf_get_current_task();
+
+	return t->pid == 0;
+}
+EOF
+run absent hidden "$BCC_HELLO" -f "$T/absent.c" --dry-run
+expect "exit 1, clang's error, and one line naming struct task_strukt and what to do" \
+	"exit $RC: $(said absent)" [ "$RC" = 1 ] &&
+	expect "clang's error" "$(head -3 "$T/absent.err")" \
+		grep -q "absent.c:5:.*incomplete definition of type 'struct task_strukt'" "$T/absent.err" &&
+	expect "that line" "$(said absent)" \
+		one_line absent 'struct task_strukt is a type of neither the running kernel.*check its spelling' && ok
 kill "$W" 2>/dev/null
 
 # Where bcc-hello makes its tree: $TMPDIR, else /dev/shm or /tmp.
