@@ -176,15 +176,6 @@ int compile_program(struct program *prog, const struct source *src,
 		free_cflags(cflags, ncflags);
 		return error_set(err, "out of memory");
 	}
-	if (copts->dump == DUMP_SOURCE) {
-		/* As translated, without the #line directives that only
-		 * keep diagnostics on the user's lines. */
-		fputs(copts->tu->prelude, copts->dump_out);
-		if (copts->types)
-			fputs(copts->types, copts->dump_out);
-		fputs(copts->tu->text, copts->dump_out);
-		fflush(copts->dump_out);
-	}
 	if (capture_begin(&cap)) {
 		free(text);
 		free_cflags(cflags, ncflags);
@@ -229,6 +220,17 @@ int compile_program(struct program *prog, const struct source *src,
 	else
 		free(mapped);
 	return 0;
+}
+
+void compile_dump_source(const struct compile_opts *copts)
+{
+	/* As translated, without the #line directives that only keep
+	 * diagnostics on the user's lines. */
+	fputs(copts->tu->prelude, copts->dump_out);
+	if (copts->types)
+		fputs(copts->types, copts->dump_out);
+	fputs(copts->tu->text, copts->dump_out);
+	fflush(copts->dump_out);
 }
 
 void compile_release(struct program *prog)

@@ -42,6 +42,9 @@ struct program {
 
 int compile_program(struct program *prog, const struct source *src,
 		    const struct compile_opts *copts, struct error *err);
+/* --dump source: what the last compile was given, as translated (the
+ * prelude, the types defined for it, the rewritten source). */
+void compile_dump_source(const struct compile_opts *copts);
 void compile_release(struct program *prog);
 /* Once its program is loaded: destroy the module if it has no tables, and
  * give the freed memory back to the system. */

@@ -423,6 +423,8 @@ static int compile_with_retries(struct version *v, struct run *r,
 		error_details(err, NULL);
 		err->msg[0] = '\0';
 	}
+	if (copts->dump == DUMP_SOURCE)
+		compile_dump_source(copts); /* once, the last round's */
 	free(types);
 	copts->types = NULL;
 	v->prog.seconds = seconds; /* every round's */

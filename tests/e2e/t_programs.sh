@@ -199,6 +199,24 @@ expect "exit 0" "exit $RC: $(said dump)" [ "$RC" = 0 ] &&
 	expect "the whole program, to its entry point" "$(grep -c . "$T/dump.out") lines" \
 		grep -qx 'int handle_tp(void \*ctx)' "$T/dump.out" && ok
 
+# A program that takes a kernel type from BTF compiles twice (the second
+# time with the type); what is shown is what the last compile was given.
+case_ "--dump source shows a program compiled in two rounds once, with the kernel's types"
+cat >"$T/tworounds.c" <<'EOF'
+TRACEPOINT_PROBE(syscalls, sys_enter_write)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+
+	return t->pid == 0;
+}
+EOF
+run tworounds -f "$T/tworounds.c" --dump source --dry-run
+n=$(grep -c '^TRACEPOINT_PROBE(syscalls, sys_enter_write)$' "$T/tworounds.out")
+expect "exit 0" "exit $RC: $(said tworounds)" [ "$RC" = 0 ] &&
+	expect "the program once" "$n times" [ "$n" = 1 ] &&
+	expect "struct task_struct defined before it" "$(grep -c '^struct task_struct {' "$T/tworounds.out") definitions" \
+		grep -qx 'struct task_struct {' "$T/tworounds.out" && ok
+
 case_ "-D MSG_ID=7 defines a macro the program's message uses"
 cat >"$T/msgid.c" <<EOF
 int hello(void *ctx)
