@@ -244,6 +244,31 @@ int output_record(void *ctx, const char *table, const struct ctype *type,
 	return o->limit && o->events >= o->limit;
 }
 
+/* Under the columns TIME(s) COMM PID CPU (18 + 16 + 7 + 3 and a space
+ * after each): a message's next line. */
+#define CONTINUATION "                                                "
+
+/* prefix, then text escaped (only its control bytes, for --raw), then a
+ * newline: no byte of a traced string reaches the terminal as a command
+ * to it. */
+static void put_escaped(struct output *o, const char *prefix, const char *text,
+			size_t len, bool controls_only)
+{
+	struct strbuf sb = {0};
+
+	strbuf_adds(&sb, prefix);
+	if (controls_only)
+		ctype_escape_controls(text, len, &sb);
+	else
+		ctype_escape(text, len, &sb);
+	strbuf_add(&sb, "\n", 1);
+	if (!sb.oom)
+		fwrite(sb.p, 1, sb.len, o->out);
+	else
+		o->failed = true;
+	free(sb.p);
+}
+
 int output_line(const char *line, size_t len, void *ctx)
 {
 	struct output *o = ctx;
@@ -266,10 +291,9 @@ int output_line(const char *line, size_t len, void *ctx)
 		if (o->json)
 			trace_json(o, line, len, true);
 		else if (o->raw)
-			fprintf(o->out, "%.*s\n", (int)len, line);
+			put_escaped(o, "", line, len, true);
 		else
-			fprintf(o->out, "%-18s %-16s %-7s %-3s %.*s\n", "", "",
-				"", "", (int)len, line);
+			put_escaped(o, CONTINUATION, line, len, false);
 		return 0;
 	}
 	if (o->no_printk) {
@@ -298,15 +322,22 @@ int output_line(const char *line, size_t len, void *ctx)
 			 (int)tl.comm_len, tl.comm);
 		trace_json(o, tl.msg, tl.msg_len, false);
 	} else if (o->raw) {
-		fprintf(o->out, "%.*s\n", (int)len, line);
+		put_escaped(o, "", line, len, true);
 	} else {
 		size_t m = tl.msg_len;
+		struct strbuf comm = {0};
+		char head[128];
 
 		while (m && (tl.msg[m - 1] == '\n' || tl.msg[m - 1] == ' '))
 			m--;
-		fprintf(o->out, "%-18.*s %-16.*s %-7d %-3d %.*s\n",
-			(int)tl.time_len, tl.time, (int)tl.comm_len, tl.comm,
-			tl.pid, tl.cpu, (int)m, tl.msg);
+		/* the command and the message are anybody's bytes */
+		ctype_escape(tl.comm, tl.comm_len, &comm);
+		strbuf_add(&comm, "", 0);
+		snprintf(head, sizeof(head), "%-18.*s %-16s %-7d %-3d ",
+			 (int)tl.time_len, tl.time, comm.p ? comm.p : "",
+			 tl.pid, tl.cpu);
+		free(comm.p);
+		put_escaped(o, head, tl.msg, m, false);
 	}
 	o->events++;
 	o->unflushed++;

@@ -30,41 +30,6 @@ static bool all_digits(const char *s, size_t n)
 	return true;
 }
 
-/* The kernel prints the tgid column as "(%7d)", or "(-------)" when it does
- * not know it. */
-#define TGID_COLUMN_MAX 12
-
-/* Try to read "-<pid>[ (<tgid>)]  " ending just before position `end`.
- * On success set pid and the comm's end. */
-static bool parse_task(const char *line, size_t end, int *pid, size_t *comm_end)
-{
-	size_t i = end, dend, dstart;
-
-	while (i > 0 && line[i - 1] == ' ')
-		i--;
-	if (i > 0 && line[i - 1] == ')') { /* optional "(tgid)" column */
-		size_t close = --i;
-
-		while (i > 0 && close - i < TGID_COLUMN_MAX && line[i - 1] &&
-		       strchr(" -0123456789", line[i - 1]))
-			i--;
-		if (i == 0 || line[i - 1] != '(')
-			return false;
-		i--;
-		while (i > 0 && line[i - 1] == ' ')
-			i--;
-	}
-	dend = i;
-	while (i > 0 && line[i - 1] >= '0' && line[i - 1] <= '9')
-		i--;
-	dstart = i;
-	if (dstart == dend || dend - dstart > 9 || i == 0 || line[i - 1] != '-')
-		return false;
-	*pid = atoi(line + dstart); /* all digits, at most 9 */
-	*comm_end = i - 1;
-	return true;
-}
-
 /* The end of the timestamp that starts at p, "12.345678" (or "12345" with
  * a counter clock), if a ':' follows it; else p. */
 static size_t time_end(const char *line, size_t len, size_t p)
@@ -116,32 +81,65 @@ static int parse_after_cpu(const char *line, size_t len, size_t p,
 	return 0;
 }
 
+/* The kernel prints a line's task as "%16s-%-7d": the command, right
+ * aligned in 16 columns, then '-' and the PID. A command is anybody's to
+ * choose ("-1 [0] 1: e:" is a valid one), so the '-' is found by its
+ * column, never by searching: a command of up to 15 bytes (TASK_COMM_LEN
+ * is 16) always leaves it at column 16. Only a line that starts with no
+ * padding (a longer name, as some kernels give kernel threads) is searched,
+ * from column 17 on. */
+#define COMM_WIDTH 16
+
+/* The rest of a line whose command ends at the '-' at dash. */
+static int parse_task_at(const char *line, size_t len, size_t dash,
+			 struct trace_line *out)
+{
+	size_t start = 0, p = dash + 1, dstart = p, cpu;
+	int pid;
+
+	while (start < dash && line[start] == ' ')
+		start++;
+	while (p < len && line[p] >= '0' && line[p] <= '9' && p - dstart < 9)
+		p++;
+	if (p == dstart || p >= len || line[p] != ' ')
+		return -1;
+	pid = atoi(line + dstart);
+	while (p < len && line[p] == ' ')
+		p++;
+	if (p < len && line[p] == '(') { /* the "(tgid)" column, if on */
+		while (p < len && p - dstart < 32 && line[p] != ')')
+			p++;
+		if (p >= len || line[p] != ')')
+			return -1;
+		p++;
+		while (p < len && line[p] == ' ')
+			p++;
+	}
+	if (p >= len || line[p] != '[')
+		return -1;
+	cpu = ++p;
+	while (p < len && line[p] >= '0' && line[p] <= '9' && p - cpu < 6)
+		p++;
+	if (p == cpu || p >= len || line[p] != ']' ||
+	    parse_after_cpu(line, len, p + 1, out))
+		return -1;
+	out->comm = line + start;
+	out->comm_len = dash - start;
+	out->pid = pid;
+	out->cpu = atoi(line + cpu);
+	return 0;
+}
+
 int trace_line_parse(const char *line, size_t len, struct trace_line *out)
 {
-	size_t start = 0;
-
-	while (start < len && line[start] == ' ')
-		start++;
-	/* The CPU column "[ddd]" is the first bracket after a "-<pid>" that
-	 * the rest of the line follows; a comm may hold both. */
-	for (size_t i = start; i < len; i++) {
-		size_t j = i + 1, comm_end;
-		int pid;
-
-		if (line[i] != '[')
-			continue;
-		while (j < len && line[j] >= '0' && line[j] <= '9')
-			j++;
-		if (j == i + 1 || j >= len || line[j] != ']' || j - i > 7 ||
-		    !parse_task(line, i, &pid, &comm_end) || comm_end < start ||
-		    parse_after_cpu(line, len, j + 1, out))
-			continue;
-		out->comm = line + start;
-		out->comm_len = comm_end - start;
-		out->pid = pid;
-		out->cpu = atoi(line + i + 1);
+	if (len > COMM_WIDTH && line[COMM_WIDTH] == '-' &&
+	    parse_task_at(line, len, COMM_WIDTH, out) == 0)
 		return 0;
-	}
+	if (len == 0 || line[0] == ' ')
+		return -1; /* padded: the '-' had to be at column 16 */
+	for (size_t i = COMM_WIDTH + 1; i < len && i < 64; i++)
+		if (line[i] == '-' && parse_task_at(line, len, i, out) == 0)
+			return 0;
 	return -1;
 }
 

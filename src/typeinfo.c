@@ -1043,15 +1043,20 @@ static bool separator(unsigned char c)
 	return c && strchr(" ,={}[]", c);
 }
 
-static void chars_text(const unsigned char *p, size_t n, struct strbuf *out)
-{
-	size_t len = text_len(p, n);
-	bool quote = len == 0;
+/* Bytes as text a terminal shows as they are: printable ASCII and valid
+ * UTF-8 kept; \n \t \r and the backslash (and the quote, when quoted)
+ * escaped; other control bytes (C0, DEL, C1) and invalid UTF-8 as \xNN. */
+enum escape_mode {
+	ESCAPE_QUOTED,	 /* inside "...": the quote escaped too */
+	ESCAPE_TEXT,	 /* \n \t \r \\ and every control byte */
+	ESCAPE_CONTROLS, /* only what a terminal would act on (not \t) */
+};
 
-	for (size_t i = 0; i < len && !quote; i++)
-		quote = separator(p[i]);
-	if (quote)
-		strbuf_adds(out, "\"");
+static void escape_text(const unsigned char *p, size_t len,
+			enum escape_mode mode, struct strbuf *out)
+{
+	bool quoted = mode == ESCAPE_QUOTED;
+
 	for (size_t i = 0; i < len;) {
 		uint32_t cp = 0;
 		size_t seq = utf8_seq(p + i, len - i, &cp);
@@ -1063,13 +1068,16 @@ static void chars_text(const unsigned char *p, size_t n, struct strbuf *out)
 			i += seq;
 			continue;
 		}
-		if (p[i] == '\n')
+		if (mode == ESCAPE_CONTROLS && (p[i] == '\t' || p[i] == '\\' ||
+						(p[i] >= 0x20 && p[i] < 0x7f)))
+			strbuf_add(out, (const char *)p + i, 1);
+		else if (p[i] == '\n')
 			strbuf_adds(out, "\\n");
 		else if (p[i] == '\t')
 			strbuf_adds(out, "\\t");
 		else if (p[i] == '\r')
 			strbuf_adds(out, "\\r");
-		else if (p[i] == '\\' || p[i] == '"') {
+		else if (p[i] == '\\' || (quoted && p[i] == '"')) {
 			e[0] = '\\';
 			e[1] = (char)p[i];
 			strbuf_add(out, e, 2);
@@ -1081,6 +1089,28 @@ static void chars_text(const unsigned char *p, size_t n, struct strbuf *out)
 		}
 		i++;
 	}
+}
+
+void ctype_escape(const void *data, size_t size, struct strbuf *out)
+{
+	escape_text(data, size, ESCAPE_TEXT, out);
+}
+
+void ctype_escape_controls(const void *data, size_t size, struct strbuf *out)
+{
+	escape_text(data, size, ESCAPE_CONTROLS, out);
+}
+
+static void chars_text(const unsigned char *p, size_t n, struct strbuf *out)
+{
+	size_t len = text_len(p, n);
+	bool quote = len == 0;
+
+	for (size_t i = 0; i < len && !quote; i++)
+		quote = separator(p[i]);
+	if (quote)
+		strbuf_adds(out, "\"");
+	escape_text(p, len, ESCAPE_QUOTED, out);
 	if (quote)
 		strbuf_adds(out, "\"");
 }

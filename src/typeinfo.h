@@ -92,6 +92,13 @@ extern const struct ctype ctype_bytes;
  * what is complete is printed, then "..." where the data ends. */
 void ctype_format(const struct ctype *t, const void *data, size_t size,
 		  bool top, struct strbuf *out);
+/* Append size bytes of text as a terminal may show them, unquoted:
+ * printable ASCII and valid UTF-8 as they are, \n \t \r \\ escaped,
+ * other control bytes (escape sequences) and invalid UTF-8 as \xNN. */
+void ctype_escape(const void *data, size_t size, struct strbuf *out);
+/* The same, for --raw: only what a terminal acts on (control bytes but
+ * \t, and invalid UTF-8) becomes \xNN; everything else is unchanged. */
+void ctype_escape_controls(const void *data, size_t size, struct strbuf *out);
 /* The same value as a json-c object (new reference): integers as JSON
  * numbers (unsigned 64-bit kept exact), pointers as numbers, bools,
  * floats (NaN and infinities as strings), char arrays as strings (invalid

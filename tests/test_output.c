@@ -198,17 +198,16 @@ TEST(with_a_pid_only_that_process_and_its_threads_are_shown)
 	s.f = open_memstream(&s.text, &s.size);
 	output_init(&s.o, s.f, false, SELF, me, 0);
 	snprintf(line, sizeof(line),
-		 "  test-%d [001] ...21   10.000001: bpf_trace_printk: main",
-		 (int)me);
+		 "%16s-%d [001] ...21   10.000001: bpf_trace_printk: main",
+		 "test", (int)me);
 	feed(&s, line);
 	snprintf(
 		line, sizeof(line),
-		"  other-4194303 [001] ...21   10.000002: bpf_trace_printk: other");
+		"           other-4194303 [001] ...21   10.000002: bpf_trace_printk: other");
 	feed(&s, line);
-	snprintf(
-		line, sizeof(line),
-		"  thread-%d [000] ...21   10.000003: bpf_trace_printk: thread",
-		(int)tid);
+	snprintf(line, sizeof(line),
+		 "%16s-%d [000] ...21   10.000003: bpf_trace_printk: thread",
+		 "thread", (int)tid);
 	feed(&s, line);
 	CHECK_INT(s.o.events, 2);
 	CHECK_INT(s.o.others, 1);
@@ -234,18 +233,18 @@ TEST(a_live_thread_is_named_as_proc_names_it)
 
 	sink_open(&s, false, 0);
 	snprintf(line, sizeof(line),
-		 "  <...>-%d [001] ...21   10.000001: bpf_trace_printk: live",
-		 (int)lt.tid);
+		 "%16s-%d [001] ...21   10.000001: bpf_trace_printk: live",
+		 "<...>", (int)lt.tid);
 	snprintf(stale, sizeof(stale),
-		 "  sleep-%d [001] ...21   10.000002: bpf_trace_printk: reused",
-		 (int)lt.tid);
+		 "%16s-%d [001] ...21   10.000002: bpf_trace_printk: reused",
+		 "sleep", (int)lt.tid);
 	feed(&s, line);
 	feed(&s, stale);
 	/* Above any pid_max: no such thread, the kernel's word stays. */
 	feed(&s,
-	     "  <...>-4194304 [001] ...21   10.000003: bpf_trace_printk: gone");
+	     "           <...>-4194304 [001] ...21   10.000003: bpf_trace_printk: gone");
 	feed(&s,
-	     "  sleep-4194304 [001] ...21   10.000004: bpf_trace_printk: gone");
+	     "           sleep-4194304 [001] ...21   10.000004: bpf_trace_printk: gone");
 	CHECK(strstr(sink_text(&s), "named \"thr       ") != NULL);
 	CHECK(strstr(sink_text(&s), "sleep") ==
 	      strstr(sink_text(&s), "sleep            4194304 "));
@@ -298,6 +297,40 @@ TEST(raw_output_keeps_the_kernel_lines_unchanged)
 	CHECK_STR(sink_text(&s),
 		  BASH_LINE "\n\n" WEB_LINE "\nCPU:3 [LOST 12 EVENTS]\n");
 	CHECK_INT(s.o.events, 2);
+	sink_close(&s);
+}
+
+/* A file name or a command a user chose, with terminal escape sequences:
+ * a window title, a screen clear. */
+#define ESC_LINE                                                    \
+	"        ev\033]2;x\007-1236    [001] d..31 12345.678901: " \
+	"bpf_trace_printk: open \033]2;owned\007\033[2J \\ done"
+
+TEST(control_bytes_of_a_command_or_a_message_are_escaped)
+{
+	struct sink s;
+
+	sink_open(&s, false, 0);
+	CHECK_INT(feed(&s, ESC_LINE), 0);
+	CHECK_INT(feed(&s, "and \033[1;1H"), 0);
+	CHECK_STR(sink_text(&s),
+		  HEADER "12345.678901       ev\\x1b]2;x\\x07   1236    1   "
+			 "open \\x1b]2;owned\\x07\\x1b[2J \\\\ done\n"
+			 "                                                "
+			 "and \\x1b[1;1H\n");
+	sink_close(&s);
+}
+
+TEST(raw_output_escapes_only_what_a_terminal_acts_on)
+{
+	struct sink s;
+
+	sink_open(&s, true, 0);
+	CHECK_INT(feed(&s, ESC_LINE), 0);
+	CHECK_STR(
+		sink_text(&s),
+		"        ev\\x1b]2;x\\x07-1236    [001] d..31 12345.678901: "
+		"bpf_trace_printk: open \\x1b]2;owned\\x07\\x1b[2J \\ done\n");
 	sink_close(&s);
 }
 
@@ -364,6 +397,8 @@ int main(void)
 	RUN(a_live_thread_is_named_as_proc_names_it);
 	RUN(after_a_stop_signal_nothing_more_is_written_and_events_are_counted);
 	RUN(raw_output_keeps_the_kernel_lines_unchanged);
+	RUN(control_bytes_of_a_command_or_a_message_are_escaped);
+	RUN(raw_output_escapes_only_what_a_terminal_acts_on);
 	RUN(raw_output_hides_own_events_too);
 	RUN(the_limit_stops_after_that_many_events);
 	RUN(a_limit_of_one_stops_at_the_first_event);

@@ -53,7 +53,7 @@ TEST(a_comm_with_dashes_and_digits_ends_at_the_last_dash)
 	struct trace_line tl;
 
 	CHECK_INT(
-		parse(" systemd-journal-1-42     [003] d..2.  5.000001: bpf_trace_printk: x",
+		parse("systemd-journal-1-42     [003] d..2.  5.000001: bpf_trace_printk: x",
 		      &tl),
 		0);
 	CHECK_SPAN(tl.comm, tl.comm_len, "systemd-journal-1");
@@ -61,7 +61,7 @@ TEST(a_comm_with_dashes_and_digits_ends_at_the_last_dash)
 	CHECK_INT(tl.cpu, 3);
 
 	CHECK_INT(
-		parse(" kworker/u16:2-5678    [002] ..s1. 100.000001: bpf_trace_printk: y",
+		parse("   kworker/u16:2-5678    [002] ..s1. 100.000001: bpf_trace_printk: y",
 		      &tl),
 		0);
 	CHECK_SPAN(tl.comm, tl.comm_len, "kworker/u16:2");
@@ -86,7 +86,7 @@ TEST(the_tgid_column_is_skipped)
 	struct trace_line tl;
 
 	CHECK_INT(
-		parse("   gnome-shell-2201    ( 2200) [001] d..3.  5.000001: bpf_trace_printk: from a thread",
+		parse("     gnome-shell-2201    ( 2200) [001] d..3.  5.000001: bpf_trace_printk: from a thread",
 		      &tl),
 		0);
 	CHECK_SPAN(tl.comm, tl.comm_len, "gnome-shell");
@@ -178,7 +178,7 @@ TEST(a_line_without_irq_flags_parses)
 
 	/* with the tgid column */
 	CHECK_INT(
-		parse("  kworker/0:1-events-77      (     77) [003]     12.000001: bpf_trace_printk: k",
+		parse("kworker/0:1-events-77      (     77) [003]     12.000001: bpf_trace_printk: k",
 		      &tl),
 		0);
 	CHECK_SPAN(tl.comm, tl.comm_len, "kworker/0:1-events");
@@ -209,14 +209,34 @@ TEST(a_counter_clock_timestamp_without_a_dot_parses)
 	CHECK_SPAN(tl.msg, tl.msg_len, "c");
 }
 
+/* A command a user chose to look like a whole line's task, CPU, time and
+ * event: the PID and the CPU are still the ones the kernel printed. */
+TEST(a_comm_that_forges_a_task_cpu_and_event_is_kept_whole)
+{
+	char line[256];
+	struct trace_line tl;
+
+	snprintf(line, sizeof(line),
+		 "%16s-%-7d [%03d] d..31 %5lu.%06lu: bpf_trace_printk: %s",
+		 "-4242 [0] 1: e:", 31337, 1, 77UL, 5UL, "openat /tmp/x");
+	CHECK_INT(parse(line, &tl), 0);
+	CHECK_SPAN(tl.comm, tl.comm_len, "-4242 [0] 1: e:");
+	CHECK_INT(tl.pid, 31337);
+	CHECK_INT(tl.cpu, 1);
+	CHECK_SPAN(tl.msg, tl.msg_len, "openat /tmp/x");
+	/* not padded as the kernel pads it: not a line of the kernel's */
+	CHECK_INT(parse("-4242 [0] 1: e: openat /etc/shadow", &tl), -1);
+	CHECK_INT(parse("  sshd-1 [0] 1.0: e: openat /etc/shadow", &tl), -1);
+}
+
 TEST(a_comm_that_looks_like_a_task_and_a_cpu_column_is_kept_whole)
 {
 	struct trace_line tl;
 
-	/* The first "-1 [2]" is part of the comm: the rest does not follow
-	 * it, so the parser goes on to the next. */
+	/* The '-' before the PID is at column 16, where the kernel's
+	 * "%16s-%-7d" puts it: "-1 [2]" is part of the comm. */
 	CHECK_INT(
-		parse("a-1 [2] b-55      [004] ....  1.000000: bpf_trace_printk: m",
+		parse("       a-1 [2] b-55      [004] ....  1.000000: bpf_trace_printk: m",
 		      &tl),
 		0);
 	CHECK_SPAN(tl.comm, tl.comm_len, "a-1 [2] b");
@@ -243,7 +263,9 @@ TEST(an_empty_message_is_a_trace_line)
 {
 	struct trace_line tl;
 
-	CHECK_INT(parse("bash-1 [000] .... 1.0: bpf_trace_printk:", &tl), 0);
+	CHECK_INT(parse("            bash-1 [000] .... 1.0: bpf_trace_printk:",
+			&tl),
+		  0);
 	CHECK_INT(tl.msg_len, 0);
 	CHECK_SPAN(tl.event, tl.event_len, "bpf_trace_printk");
 }
@@ -251,7 +273,7 @@ TEST(an_empty_message_is_a_trace_line)
 TEST(only_len_bytes_are_parsed)
 {
 	const char buf[] =
-		"bash-77 [004] .... 3.25: bpf_trace_printk: hello\nnext-1 [000]";
+		"            bash-77 [004] .... 3.25: bpf_trace_printk: hello\nnext-1 [000]";
 	struct trace_line tl;
 
 	CHECK_INT(trace_line_parse(buf, strchr(buf, '\n') - buf, &tl), 0);
@@ -603,6 +625,7 @@ int main(void)
 	RUN(a_line_without_irq_flags_parses);
 	RUN(a_counter_clock_timestamp_without_a_dot_parses);
 	RUN(a_comm_that_looks_like_a_task_and_a_cpu_column_is_kept_whole);
+	RUN(a_comm_that_forges_a_task_cpu_and_event_is_kept_whole);
 	RUN(an_old_kernel_event_column_and_a_message_with_colons_parse);
 	RUN(an_empty_message_is_a_trace_line);
 	RUN(only_len_bytes_are_parsed);
