@@ -91,32 +91,93 @@ bool headers_tree_complete(const char *dir)
 	       has_file(dir, "include/generated/autoconf.h");
 }
 
-int headers_remove_tree(const char *dir)
+/* Remove name, in the folder open at parent, and all it holds. Every
+ * level is opened with O_NOFOLLOW relative to the one above: a symbolic
+ * link is removed, never followed, whatever was swapped in where. */
+static int remove_at(int parent, const char *name, int depth)
 {
-	DIR *d = opendir(dir);
+	int fd, ret = 0;
+	DIR *d;
 	struct dirent *e;
-	int ret = 0;
 
-	if (!d)
-		return errno == ENOENT ? 0 : -1;
-	while ((e = readdir(d))) {
-		char p[PATH_MAX];
-		struct stat st;
-
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		path_fmt(p, sizeof(p), "%s/%s", dir, e->d_name);
-		if (lstat(p, &st))
-			continue;
-		if (S_ISDIR(st.st_mode))
-			ret |= headers_remove_tree(p);
-		else if (unlink(p))
-			ret = -1;
+	fd = openat(parent, name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		if (errno != ENOTDIR && errno != ELOOP)
+			return -1;
+		return unlinkat(parent, name, 0) && errno != ENOENT ? -1 : 0;
 	}
+	d = depth < 64 ? fdopendir(fd) : NULL;
+	if (!d) {
+		close(fd);
+		return -1;
+	}
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			ret |= remove_at(dirfd(d), e->d_name, depth + 1);
 	closedir(d);
-	if (rmdir(dir))
+	if (unlinkat(parent, name, AT_REMOVEDIR) && errno != ENOENT)
 		ret = -1;
 	return ret;
+}
+
+int headers_remove_tree(const char *dir)
+{
+	char parent[PATH_MAX];
+	const char *slash = strrchr(dir, '/');
+	int pfd, ret;
+
+	if (!slash || !slash[1] ||
+	    !path_fmt(parent, sizeof(parent), "%.*s",
+		      slash == dir ? 1 : (int)(slash - dir), dir))
+		return -1;
+	pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pfd < 0)
+		return errno == ENOENT ? 0 : -1;
+	ret = remove_at(pfd, slash + 1, 0);
+	close(pfd);
+	return ret;
+}
+
+int headers_check_tmp_dir(const char *dir, struct error *err)
+{
+	char real[PATH_MAX], *p;
+	uid_t me = geteuid();
+
+	if (!realpath(dir, real))
+		return error_set(
+			err,
+			"cannot use %s for temporary header trees: %s; set TMPDIR to an existing folder, or unset it",
+			dir, strerror(errno));
+	/* The folder and every folder above it: another user who may
+	 * rename or replace an entry could swap our tree for another. */
+	for (;;) {
+		struct stat st;
+
+		if (stat(real, &st))
+			return error_set(err, "cannot use %s: %s: %s", dir,
+					 real, strerror(errno));
+		if (st.st_uid != 0 && st.st_uid != me)
+			return error_set(
+				err,
+				"TMPDIR %s is unsafe: %s belongs to uid %u, who could replace what bcc-hello makes there for root to compile or remove; set TMPDIR to a folder of root's, or unset it",
+				dir, real, (unsigned)st.st_uid);
+		if ((st.st_mode & (S_IWGRP | S_IWOTH)) &&
+		    !(st.st_mode & S_ISVTX))
+			return error_set(
+				err,
+				"TMPDIR %s is unsafe: other users may write %s and it lacks the sticky bit, so they could replace what bcc-hello makes there; set TMPDIR to a folder only root may write, or unset it",
+				dir, real);
+		if (!strcmp(real, "/"))
+			break;
+		p = strrchr(real, '/');
+		if (p == real)
+			p++;
+		*p = '\0';
+	}
+	return 0;
 }
 
 /* Link every entry of `first` then `second` into `out`; where both hold a

@@ -72,7 +72,13 @@ void headers_release(struct headers *hdr);
 /* Does dir hold a complete tree (include/linux/kconfig.h and
  * include/generated/autoconf.h)? */
 bool headers_tree_complete(const char *dir);
-/* Remove a folder tree without following symbolic links. */
+/* Remove a folder tree without following symbolic links: each level is
+ * opened relative to the one above with O_NOFOLLOW, the top one too. */
 int headers_remove_tree(const char *dir);
+/* May header trees be made in dir, as root? It and every folder above it
+ * must belong to root (or to us) and, where others may write, have the
+ * sticky bit: else another user could replace or rename what we make
+ * there. 0, or -1 with err saying which folder and why. */
+int headers_check_tmp_dir(const char *dir, struct error *err);
 
 #endif

@@ -787,6 +787,8 @@ int main(int argc, char **argv)
 	if (tracefs_open(&tfs, &err))
 		goto done;
 	headers_roots_system(&roots);
+	if (headers_check_tmp_dir(roots.tmp_dir, &err))
+		goto done;
 	stale = tracepipe_remove_stale(&tfs) +
 		headers_remove_stale(roots.tmp_dir);
 	narrate(&opts, "tracefs at %s%s%s", tfs.path,

@@ -726,6 +726,86 @@ TEST(apply_sets_or_clears_bcc_kernel_source)
 	CHECK(getenv("BCC_KERNEL_SOURCE") == NULL);
 }
 
+/* A folder of the test's own under /tmp, or NULL. */
+static char *scratch(char *buf, size_t size)
+{
+	snprintf(buf, size, "/tmp/bcc-hello-unit.XXXXXX");
+	return mkdtemp(buf);
+}
+
+static void touch(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	CHECK(f != NULL);
+	if (f)
+		fclose(f);
+}
+
+TEST(removing_a_tree_never_follows_a_symbolic_link)
+{
+	char root[64], tree[128], keep[128], p[256];
+
+	if (!scratch(root, sizeof(root)))
+		return;
+	/* keep/: what another user's link points at */
+	snprintf(keep, sizeof(keep), "%s/keep", root);
+	snprintf(tree, sizeof(tree), "%s/tree", root);
+	CHECK_INT(mkdir(keep, 0700), 0);
+	snprintf(p, sizeof(p), "%s/precious", keep);
+	touch(p);
+	CHECK_INT(mkdir(tree, 0700), 0);
+	snprintf(p, sizeof(p), "%s/link", tree);
+	CHECK_INT(symlink(keep, p), 0);
+	snprintf(p, sizeof(p), "%s/sub", tree);
+	CHECK_INT(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/sub/file", tree);
+	touch(p);
+	CHECK_INT(headers_remove_tree(tree), 0);
+	CHECK(access(tree, F_OK) != 0);
+	snprintf(p, sizeof(p), "%s/precious", keep);
+	CHECK_INT(access(p, F_OK), 0);
+
+	/* the tree itself swapped for a link: the link goes, not keep/ */
+	CHECK_INT(symlink(keep, tree), 0);
+	CHECK_INT(headers_remove_tree(tree), 0);
+	CHECK_INT(access(p, F_OK), 0);
+	CHECK(access(tree, F_OK) != 0);
+	headers_remove_tree(root);
+}
+
+TEST(a_tmp_dir_others_may_write_needs_the_sticky_bit)
+{
+	char root[64], open_dir[128];
+	struct error err = {0};
+
+	if (!scratch(root, sizeof(root)))
+		return;
+	snprintf(open_dir, sizeof(open_dir), "%s/open", root);
+	CHECK_INT(mkdir(open_dir, 0700), 0);
+	CHECK_INT(chmod(open_dir, 0777), 0);
+	CHECK_INT(headers_check_tmp_dir(open_dir, &err), -1);
+	CHECK(strstr(err.msg, "lacks the sticky bit"));
+	CHECK(strstr(err.msg, open_dir));
+	CHECK_INT(chmod(open_dir, 01777), 0);
+	CHECK_INT(headers_check_tmp_dir(open_dir, &err), 0);
+	CHECK_INT(headers_check_tmp_dir("/tmp", &err), 0);
+	if (geteuid() == 0) { /* a folder of another user's, or below one */
+		char below[160];
+
+		CHECK_INT(chown(open_dir, 65534, 65534), 0);
+		CHECK_INT(headers_check_tmp_dir(open_dir, &err), -1);
+		CHECK(strstr(err.msg, "belongs to uid 65534"));
+		snprintf(below, sizeof(below), "%s/below", open_dir);
+		CHECK_INT(mkdir(below, 0700), 0);
+		CHECK_INT(headers_check_tmp_dir(below, &err), -1);
+		CHECK(strstr(err.msg, "belongs to uid 65534"));
+	}
+	CHECK_INT(headers_check_tmp_dir("/nonexistent/bcc-hello", &err), -1);
+	CHECK(strstr(err.msg, "unset it"));
+	headers_remove_tree(root);
+}
+
 int main(void)
 {
 	RUN(an_explicit_complete_tree_is_used_as_it_is);
@@ -751,5 +831,7 @@ int main(void)
 	RUN(a_missing_usr_src_is_the_same_error);
 	RUN(release_removes_the_merged_tree_and_nothing_else);
 	RUN(apply_sets_or_clears_bcc_kernel_source);
+	RUN(removing_a_tree_never_follows_a_symbolic_link);
+	RUN(a_tmp_dir_others_may_write_needs_the_sticky_bit);
 	return CHECK_DONE();
 }
