@@ -610,10 +610,16 @@ static int print_maps(struct run *r, const struct version *v, bool at_exit,
 {
 	char when[16];
 	time_t now = time(NULL);
+	int ret;
 
 	strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
-	if (maps_print(v->prog.module, v->tu.text, &r->out, r->opts->verbose,
-		       at_exit ? NULL : when, err) < 0)
+	/* A large map takes seconds: a stop signal cuts the print short
+	 * (maps.c checks the flag), so it must reach the handler. */
+	sigprocmask(SIG_UNBLOCK, &r->stop_set, NULL);
+	ret = maps_print(v->prog.module, v->tu.text, &r->out, r->opts->verbose,
+			 at_exit ? NULL : when, err);
+	sigprocmask(SIG_BLOCK, &r->stop_set, NULL);
+	if (ret < 0)
 		return -1;
 	output_flush(&r->out);
 	return 0;
@@ -666,7 +672,14 @@ static int read_loop(struct run *r, struct version *versions,
 					ret = -1;
 					break;
 				}
+				/* A print longer than the interval: the next
+				 * one an interval after this one, not at once
+				 * (the loop must get to wait, and to see a
+				 * stop signal). */
 				next_maps += opts->interval;
+				if (next_maps <= now_seconds())
+					next_maps =
+						now_seconds() + opts->interval;
 				continue;
 			}
 			if (left < 0 || wait < left)
@@ -874,9 +887,15 @@ int main(int argc, char **argv)
 	events_drain(&cur->ev);
 	/* A pipe nobody reads must not hold a stop asked for by a signal. */
 	output_finish(&r.out, exiting ? 2.0 : 0);
-	if (!r.out.failed && maps_any(cur->prog.module) &&
-	    print_maps(&r, cur, true, &err))
-		goto done;
+	/* The maps, a last time: a stop signal that ended the run does not
+	 * cut this print short, a second one does. */
+	exiting = 0;
+	if (!r.out.failed && maps_any(cur->prog.module)) {
+		narrate(&opts,
+			"[5/5] printing the maps; a second stop signal cuts this short");
+		if (print_maps(&r, cur, true, &err))
+			goto done;
+	}
 	summary(&r.out, r.tp, r.lost_records + events_lost(&cur->ev));
 	ret = 0;
 done:

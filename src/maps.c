@@ -157,8 +157,14 @@ static bool all_zero(const unsigned char *p, size_t n)
 
 /* Read every entry; returns how many, -1 out of memory. *more: entries
  * beyond MAPS_ENTRIES_MAX. */
-static long read_entries(const struct map *m, struct entry **out,
-			 unsigned long *more)
+/* A stop signal came (the output's stop flag): a print is cut short. */
+static bool cut(const struct output *o)
+{
+	return o->stop && *o->stop;
+}
+
+static long read_entries(const struct map *m, const struct output *o,
+			 struct entry **out, unsigned long *more)
 {
 	size_t cap = 0, n = 0, vbytes = m->stride * (size_t)m->ncpus;
 	unsigned char *key = calloc(1, m->ksize), *next = calloc(1, m->ksize);
@@ -173,7 +179,7 @@ static long read_entries(const struct map *m, struct entry **out,
 	    memcpy(key, next, m->ksize)) {
 		struct entry e = {0};
 
-		if (r)
+		if (r || cut(o))
 			break;
 		e.cpus = malloc(vbytes);
 		if (!e.cpus)
@@ -321,7 +327,7 @@ static void print_entries(struct output *o, const struct map *m,
 	 * CPU always. */
 	bool show_cpus = m->percpu && (verbose || !n || !es[0].has_num);
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !cut(o); i++) {
 		struct strbuf sb = {0};
 
 		if (o->json) {
@@ -385,7 +391,7 @@ static int print_map(struct output *o, struct map *m, const char *text,
 {
 	struct entry *es = NULL;
 	unsigned long more;
-	long n = read_entries(m, &es, &more);
+	long n = read_entries(m, o, &es, &more);
 
 	if (n < 0)
 		return error_set(err, "out of memory reading table %s",
@@ -477,6 +483,11 @@ int maps_print(void *module, const char *text, struct output *o, bool verbose,
 		if (ret)
 			return -1;
 		printed++;
+		if (cut(o))
+			break;
 	}
+	if (cut(o))
+		fprintf(stderr,
+			"bcc-hello: printing the maps was cut short by a stop signal\n");
 	return printed;
 }

@@ -1,0 +1,73 @@
+# t_stops.sh: a stop signal is acted on whatever is being printed.
+#
+# A program with a million-entry array takes about a second to print (two
+# million bpf(2) calls). With -i shorter than that, the loop used to print
+# the next interval's maps at once, with the stop signals blocked, and
+# never stopped. Now a stop signal cuts a print short and ends the run;
+# the maps are printed a last time at exit, and a second stop signal cuts
+# that print short too.
+. "$(dirname "$0")/lib.sh"
+require_bpf
+
+cat >"$T/big.c" <<'C'
+/* A million-entry array, a few of its entries counted. */
+BPF_ARRAY(big, u64, 1000000);
+
+TRACEPOINT_PROBE(syscalls, sys_enter_write)
+{
+	u32 k = bpf_get_prandom_u32() % 1000000;
+	u64 *v = big.lookup(&k);
+
+	if (v)
+		__sync_fetch_and_add(v, 1);
+	return 0;
+}
+C
+
+# count FILE REGEX: lines of FILE matching REGEX (0 if none).
+count() { grep -Ec -- "$2" "$1" 2>/dev/null || true; }
+
+case_ "SIGINT while maps longer to print than -i are printed: the run ends"
+start_hello interval -f "$T/big.c" -i 0.2 -d 120 -v
+wait_for "$T/interval.err" '\[4/5\] read' 60
+# two prints begun: the loop is printing back to back
+for ((i = 0; i < 600; i++)); do
+	[ "$(count "$T/interval.out" '^-- maps at ')" -ge 2 ] && break
+	sleep 0.05
+done
+kill -INT "$HELLO_PID"
+wait_exit "$HELLO_PID" 60 || kill -9 "$HELLO_PID" 2>/dev/null
+# (The signal may come while a print runs, which it cuts short, or while
+# the loop waits between two: either way the run ends.)
+expect "exit 0 after SIGINT (not a timeout)" "exit $RC; $(tail -3 "$T/interval.err")" [ "$RC" = 0 ] &&
+	expect "the summary" "$(tail -1 "$T/interval.err")" \
+		grep -Eq '^bcc-hello: [0-9]+ events?, [0-9]+ lost' "$T/interval.err" && ok
+
+case_ "a second SIGINT cuts the last print of the maps short"
+start_hello exitprint -f "$T/big.c" -d 120 -v
+wait_for "$T/exitprint.err" '\[4/5\] read' 60
+kill -INT "$HELLO_PID"
+wait_for "$T/exitprint.err" '\[5/5\] printing the maps' 60
+kill -INT "$HELLO_PID"
+wait_exit "$HELLO_PID" 60 || kill -9 "$HELLO_PID" 2>/dev/null
+expect "exit 0" "exit $RC; $(tail -3 "$T/exitprint.err")" [ "$RC" = 0 ] &&
+	expect "the print cut short after it began" "$(tail -3 "$T/exitprint.err")" \
+		sh -c "sed -n '/printing the maps;/,\$p' '$T/exitprint.err' | grep -q 'cut short by a stop signal'" &&
+	expect "the summary last" "$(tail -1 "$T/exitprint.err")" \
+		grep -Eq '^bcc-hello: [0-9]+ events?, [0-9]+ lost' "$T/exitprint.err" && ok
+
+case_ "one SIGINT and no second: the maps are printed whole at exit"
+start_writer
+W=$!
+start_hello whole -f "$T/big.c" -d 120 -v
+wait_for "$T/whole.err" '\[4/5\] read' 60
+sleep 0.5 # the writer's writes count entries
+kill -INT "$HELLO_PID"
+wait_exit "$HELLO_PID" 60 || kill -9 "$HELLO_PID" 2>/dev/null
+n=$(count "$T/whole.out" '^@big\[')
+expect "exit 0, entries printed, nothing cut" "exit $RC, $n entries; $(tail -2 "$T/whole.err")" \
+	[ "$RC" = 0 ] && expect "entries" "$n" [ "$n" -gt 0 ] &&
+	expect "no cut" "$(grep 'cut short' "$T/whole.err")" sh -c "! grep -q 'cut short' '$T/whole.err'" && ok
+kill "$W" 2>/dev/null
+
+finish
