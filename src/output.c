@@ -197,14 +197,18 @@ int output_record(void *ctx, const char *table, const struct ctype *type,
 	long double pid;
 	double ts = now_seconds();
 
-	if (o->failed || (o->limit && o->events >= o->limit))
+	if (o->failed)
 		return 1;
 	if ((record_int(type, data, size, "tgid", &pid) ||
 	     record_int(type, data, size, "pid", &pid)) &&
 	    hidden(o, (pid_t)pid))
 		return 0;
+	if (o->limit && o->events >= o->limit) {
+		o->discarded++; /* read past -c: not shown */
+		return 1;
+	}
 	if (stopping(o)) {
-		o->dropped++;
+		o->discarded++;
 		return 0;
 	}
 	if (o->json) {
@@ -250,23 +254,13 @@ int output_record(void *ctx, const char *table, const struct ctype *type,
 
 /* prefix, then text escaped (only its control bytes, for --raw), then a
  * newline: no byte of a traced string reaches the terminal as a command
- * to it. */
+ * to it. No allocation: this runs for every line. */
 static void put_escaped(struct output *o, const char *prefix, const char *text,
 			size_t len, bool controls_only)
 {
-	struct strbuf sb = {0};
-
-	strbuf_adds(&sb, prefix);
-	if (controls_only)
-		ctype_escape_controls(text, len, &sb);
-	else
-		ctype_escape(text, len, &sb);
-	strbuf_add(&sb, "\n", 1);
-	if (!sb.oom)
-		fwrite(sb.p, 1, sb.len, o->out);
-	else
-		o->failed = true;
-	free(sb.p);
+	fputs(prefix, o->out);
+	ctype_escape_write(o->out, text, len, controls_only);
+	fputc('\n', o->out);
 }
 
 int output_line(const char *line, size_t len, void *ctx)
@@ -274,7 +268,7 @@ int output_line(const char *line, size_t len, void *ctx)
 	struct output *o = ctx;
 	struct trace_line tl;
 
-	if (o->failed || (o->limit && o->events >= o->limit))
+	if (o->failed)
 		return 1;
 	if (!o->raw && len > 4 && strncmp(line, "CPU:", 4) == 0 &&
 	    memmem(line, len, " [LOST ", 7)) {
@@ -304,8 +298,13 @@ int output_line(const char *line, size_t len, void *ctx)
 	o->in_own = hidden(o, tl.pid);
 	if (o->in_own)
 		return 0;
+	if (o->limit && o->events >= o->limit) {
+		o->discarded++;	  /* read past -c: not shown */
+		o->in_own = true; /* and its continuation lines */
+		return 1;
+	}
 	if (stopping(o)) {
-		o->dropped++;
+		o->discarded++;	  /* read after the stop: not shown */
 		o->in_own = true; /* and its continuation lines */
 		return 0;
 	}
@@ -325,18 +324,16 @@ int output_line(const char *line, size_t len, void *ctx)
 		put_escaped(o, "", line, len, true);
 	} else {
 		size_t m = tl.msg_len;
-		struct strbuf comm = {0};
-		char head[128];
+		char comm[4 * 32 + 1], head[256];
 
 		while (m && (tl.msg[m - 1] == '\n' || tl.msg[m - 1] == ' '))
 			m--;
 		/* the command and the message are anybody's bytes */
-		ctype_escape(tl.comm, tl.comm_len, &comm);
-		strbuf_add(&comm, "", 0);
+		ctype_escape_buf(comm, sizeof(comm), tl.comm,
+				 tl.comm_len < 32 ? tl.comm_len : 32);
 		snprintf(head, sizeof(head), "%-18.*s %-16s %-7d %-3d ",
-			 (int)tl.time_len, tl.time, comm.p ? comm.p : "",
-			 tl.pid, tl.cpu);
-		free(comm.p);
+			 (int)(tl.time_len < 40 ? tl.time_len : 40), tl.time,
+			 comm, tl.pid, tl.cpu);
 		put_escaped(o, head, tl.msg, m, false);
 	}
 	o->events++;
@@ -381,7 +378,7 @@ void output_finish(struct output *o, double grace)
 		output_flush(o);
 	if (o->failed) {
 		fflush(o->out);
-		o->dropped += o->unflushed;
+		o->unwritten += o->unflushed;
 		o->events -= o->unflushed;
 		o->unflushed = 0;
 	}

@@ -1052,53 +1052,98 @@ enum escape_mode {
 	ESCAPE_CONTROLS, /* only what a terminal would act on (not \t) */
 };
 
+/* The escaped form of the character at p (at most 4 bytes of UTF-8, or
+ * 4 of an escape) into e; returns how many bytes of p it stands for. */
+static size_t escape_one(const unsigned char *p, size_t len,
+			 enum escape_mode mode, char e[8], size_t *elen)
+{
+	uint32_t cp = 0;
+	size_t seq = utf8_seq(p, len, &cp);
+
+	if (seq > 1 && cp >= 0xa0) {
+		/* Printable UTF-8 as it is; C1 controls escaped. */
+		memcpy(e, p, seq);
+		*elen = seq;
+		return seq;
+	}
+	*elen = 2;
+	e[0] = '\\';
+	if (mode == ESCAPE_CONTROLS &&
+	    (*p == '\t' || *p == '\\' || (*p >= 0x20 && *p < 0x7f))) {
+		e[0] = (char)*p;
+		*elen = 1;
+	} else if (*p == '\n') {
+		e[1] = 'n';
+	} else if (*p == '\t') {
+		e[1] = 't';
+	} else if (*p == '\r') {
+		e[1] = 'r';
+	} else if (*p == '\\' || (mode == ESCAPE_QUOTED && *p == '"')) {
+		e[1] = (char)*p;
+	} else if (*p < 0x20 || *p >= 0x7f) {
+		snprintf(e, 8, "\\x%02x", *p);
+		*elen = 4;
+	} else {
+		e[0] = (char)*p;
+		*elen = 1;
+	}
+	return 1;
+}
+
 static void escape_text(const unsigned char *p, size_t len,
 			enum escape_mode mode, struct strbuf *out)
 {
-	bool quoted = mode == ESCAPE_QUOTED;
-
 	for (size_t i = 0; i < len;) {
-		uint32_t cp = 0;
-		size_t seq = utf8_seq(p + i, len - i, &cp);
 		char e[8];
+		size_t elen;
 
-		if (seq > 1 && cp >= 0xa0) {
-			/* Printable UTF-8 as it is; C1 controls escaped. */
-			strbuf_add(out, (const char *)p + i, seq);
-			i += seq;
-			continue;
-		}
-		if (mode == ESCAPE_CONTROLS && (p[i] == '\t' || p[i] == '\\' ||
-						(p[i] >= 0x20 && p[i] < 0x7f)))
-			strbuf_add(out, (const char *)p + i, 1);
-		else if (p[i] == '\n')
-			strbuf_adds(out, "\\n");
-		else if (p[i] == '\t')
-			strbuf_adds(out, "\\t");
-		else if (p[i] == '\r')
-			strbuf_adds(out, "\\r");
-		else if (p[i] == '\\' || (quoted && p[i] == '"')) {
-			e[0] = '\\';
-			e[1] = (char)p[i];
-			strbuf_add(out, e, 2);
-		} else if (p[i] < 0x20 || p[i] >= 0x7f) {
-			snprintf(e, sizeof(e), "\\x%02x", p[i]);
-			strbuf_adds(out, e);
-		} else {
-			strbuf_add(out, (const char *)p + i, 1);
-		}
-		i++;
+		i += escape_one(p + i, len - i, mode, e, &elen);
+		strbuf_add(out, e, elen);
 	}
 }
 
-void ctype_escape(const void *data, size_t size, struct strbuf *out)
+size_t ctype_escape_buf(char *buf, size_t size, const void *data, size_t n)
 {
-	escape_text(data, size, ESCAPE_TEXT, out);
+	const unsigned char *p = data;
+	size_t used = 0;
+
+	for (size_t i = 0; i < n && size;) {
+		char e[8];
+		size_t elen,
+			took = escape_one(p + i, n - i, ESCAPE_TEXT, e, &elen);
+
+		if (used + elen >= size)
+			break;
+		memcpy(buf + used, e, elen);
+		used += elen;
+		i += took;
+	}
+	if (size)
+		buf[used] = '\0';
+	return used;
 }
 
-void ctype_escape_controls(const void *data, size_t size, struct strbuf *out)
+void ctype_escape_write(FILE *f, const void *data, size_t n, bool controls_only)
 {
-	escape_text(data, size, ESCAPE_CONTROLS, out);
+	const unsigned char *p = data;
+	char chunk[512];
+	size_t used = 0;
+
+	for (size_t i = 0; i < n;) {
+		char e[8];
+		size_t elen;
+
+		i += escape_one(p + i, n - i,
+				controls_only ? ESCAPE_CONTROLS : ESCAPE_TEXT,
+				e, &elen);
+		if (used + elen > sizeof(chunk)) {
+			fwrite(chunk, 1, used, f);
+			used = 0;
+		}
+		memcpy(chunk + used, e, elen);
+		used += elen;
+	}
+	fwrite(chunk, 1, used, f);
 }
 
 static void chars_text(const unsigned char *p, size_t n, struct strbuf *out)

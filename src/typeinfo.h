@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct json_object;
 
@@ -92,13 +93,16 @@ extern const struct ctype ctype_bytes;
  * what is complete is printed, then "..." where the data ends. */
 void ctype_format(const struct ctype *t, const void *data, size_t size,
 		  bool top, struct strbuf *out);
-/* Append size bytes of text as a terminal may show them, unquoted:
- * printable ASCII and valid UTF-8 as they are, \n \t \r \\ escaped,
- * other control bytes (escape sequences) and invalid UTF-8 as \xNN. */
-void ctype_escape(const void *data, size_t size, struct strbuf *out);
-/* The same, for --raw: only what a terminal acts on (control bytes but
- * \t, and invalid UTF-8) becomes \xNN; everything else is unchanged. */
-void ctype_escape_controls(const void *data, size_t size, struct strbuf *out);
+/* Text as a terminal may show it, unquoted: printable ASCII and valid
+ * UTF-8 as they are, \\n \\t \\r \\\\ escaped, other control bytes (escape
+ * sequences) and invalid UTF-8 as \\xNN. Into buf (NUL-terminated, cut
+ * at a whole character when it does not fit; returns the length), or
+ * written to f, with no allocation (it runs for every trace line). With
+ * controls_only (--raw) only what a terminal acts on is escaped: control
+ * bytes but \\t, and invalid UTF-8. */
+size_t ctype_escape_buf(char *buf, size_t size, const void *data, size_t n);
+void ctype_escape_write(FILE *f, const void *data, size_t n,
+			bool controls_only);
 /* The same value as a json-c object (new reference): integers as JSON
  * numbers (unsigned 64-bit kept exact), pointers as numbers, bools,
  * floats (NaN and infinities as strings), char arrays as strings (invalid
