@@ -171,23 +171,28 @@ static void narrate_loaded(const struct options *opts,
 		set->n == 1 ? "" : "s", seconds);
 }
 
+/* The exit summary. Lost is what the kernel dropped or overwrote, and what
+ * could not be written; what a stop (-c, -d, a signal) left unshown is
+ * not lost, and is said apart: still queued in the kernel, or read after
+ * the stop. */
 static void summary(const struct output *out, const struct tracepipe *tp,
 		    unsigned long lost_records)
 {
-	unsigned long long unread = tracepipe_unread(tp);
+	unsigned long long queued = tracepipe_unread(tp);
 
 	fprintf(stderr, "bcc-hello: %lu events, %llu lost", out->events,
-		tracepipe_lost(tp) + lost_records + unread + out->dropped);
+		tracepipe_lost(tp) + lost_records + out->unwritten);
 	if (lost_records)
 		fprintf(stderr, " (%lu of them perf buffer records)",
 			lost_records);
-	if (unread)
-		fprintf(stderr, " (%llu of them still unread at the stop)",
-			unread);
-	if (out->dropped)
+	if (out->unwritten)
 		fprintf(stderr,
 			" (%lu of them never written: their output was not read)",
-			out->dropped);
+			out->unwritten);
+	if (queued || out->discarded)
+		fprintf(stderr,
+			" (not shown, not lost: %llu still queued at the stop, %lu read after it)",
+			queued, out->discarded);
 	if (out->own)
 		fprintf(stderr, " (%lu of bcc-hello's own writes hidden)",
 			out->own);

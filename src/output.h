@@ -18,7 +18,9 @@ struct output {
 	unsigned long limit;	 /* stop after this many events, 0 = never */
 	unsigned long events;	 /* events shown */
 	unsigned long unflushed; /* of them, not yet flushed */
-	unsigned long dropped;	 /* never written: a stop left them unread */
+	unsigned long discarded; /* read after a stop or past -c: not shown,
+				    by the user's choice, and not lost */
+	unsigned long unwritten; /* lost: the output's reader took no more */
 	unsigned long own;	 /* events of our own process, hidden */
 	unsigned long others;	 /* -p: lines of other processes, hidden */
 	pid_t last_tid, last_tgid; /* the last thread looked up, for -p */
@@ -42,7 +44,7 @@ struct output {
 	 * reload_signal there (SIGHUP under --watch) is no stop. Once it is
 	 * set nothing more is written: a write blocked on a full pipe is
 	 * interrupted by the signal, and the next one would block with no
-	 * signal to end it. Events left are counted in dropped. */
+	 * signal to end it. Events left are counted in discarded. */
 	const volatile sig_atomic_t *stop;
 	int reload_signal;
 };
@@ -72,7 +74,7 @@ void output_json(struct output *o, struct json_object *obj);
 bool output_flush(struct output *o);
 /* At the stop: flush what is left. After a stop signal (grace > 0) and
  * with a pipe for output, wait at most grace seconds for its reader;
- * then what could not be written is dropped, and counted in dropped
+ * then what could not be written is dropped, and counted in unwritten
  * instead of events. */
 void output_finish(struct output *o, double grace);
 

@@ -427,10 +427,9 @@ long tracepipe_read(struct tracepipe *tp, tracepipe_line_fn on_line, void *ctx)
 	for (size_t i = 0; i < tp->len; i++) {
 		if (tp->buf[i] != '\n')
 			continue;
-		if (on_line(tp->buf + start, i - start, ctx)) {
-			start = tp->len; /* the consumer wants no more */
-			break;
-		}
+		/* Even when the consumer wants no more, it sees every line
+		 * read, to count what it does not show. */
+		on_line(tp->buf + start, i - start, ctx);
 		start = i + 1;
 	}
 	if (start == 0 && tp->len == sizeof(tp->buf)) {

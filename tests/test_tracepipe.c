@@ -580,7 +580,9 @@ TEST(read_splits_lines_and_keeps_a_partial_one_for_later)
 	free(tp);
 }
 
-TEST(read_stops_handing_lines_when_the_consumer_says_so)
+/* Even past the line after which it wants no more, the consumer sees
+ * every line read: what it does not show, it counts. */
+TEST(read_hands_every_line_read_to_the_consumer)
 {
 	struct collected c = {"", 0, 2};
 	struct tracepipe *tp;
@@ -591,8 +593,8 @@ TEST(read_stops_handing_lines_when_the_consumer_says_so)
 		return;
 	CHECK_INT(write(fds[1], "a\nb\nc\n", 6), 6);
 	CHECK_INT(tracepipe_read(tp, collect, &c), 6);
-	CHECK_STR(c.text, "a|b|");
-	CHECK_INT(c.calls, 2);
+	CHECK_STR(c.text, "a|b|c|");
+	CHECK_INT(c.calls, 3);
 	close(fds[0]);
 	close(fds[1]);
 	free(tp);
@@ -641,7 +643,7 @@ int main(void)
 	RUN(lost_events_of_several_cpus_add_up);
 	RUN(lost_counts_what_the_cpus_lost_since_open);
 	RUN(read_splits_lines_and_keeps_a_partial_one_for_later);
-	RUN(read_stops_handing_lines_when_the_consumer_says_so);
+	RUN(read_hands_every_line_read_to_the_consumer);
 	RUN(read_reports_an_error_on_a_bad_descriptor);
 	return CHECK_DONE();
 }

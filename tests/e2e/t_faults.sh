@@ -71,6 +71,13 @@ all_left() { left_behind "$1"; tree_of "$1"; }
 made_tree() { grep -Eo "$TMPDIR/bcc-hello-headers-[0-9]+-[A-Za-z0-9]+" "$T/$1.err" | head -1; }
 # summary NAME: "EVENTS LOST" from "bcc-hello: N events, M lost".
 summary() { sed -n 's/^bcc-hello: \([0-9]*\) events, \([0-9]*\) lost.*/\1 \2/p' "$T/$1.err"; }
+# not_shown NAME: what the stop left unshown, not lost: "QUEUED READ" (the
+# summary's "still queued at the stop" and "read after it"), else "0 0".
+not_shown() {
+	local s
+	s=$(sed -n 's/.*(not shown, not lost: \([0-9]*\) still queued at the stop, \([0-9]*\) read after it).*/\1 \2/p' "$T/$1.err")
+	echo "${s:-0 0}"
+}
 # Events in the buffers of PID's instance, not read yet.
 backlog_of() {
 	in_tracefs "cat \$TFS/instances/bcc-hello-$1/per_cpu/cpu*/stats" 2>/dev/null |
@@ -469,12 +476,13 @@ stop_flood
 
 # --- a reader that cannot keep up ----------------------------------------
 
-case_ "a burst while its stdout is blocked: every write is printed or counted as lost"
+case_ "a burst while its stdout is blocked: every write is printed, counted as lost, or counted as left by the stop"
 # One process, pinned to one CPU, makes $BURST writes while bcc-hello is
 # blocked on a pipe that is not read: the instance's buffer on that CPU
 # (8 MiB, some 175,000 lines) overflows. Then SIGINT, with lines still
 # waiting, and the pipe is read again. The exit summary must account for
-# every write: events + lost = $BURST.
+# every write: events + lost + what the stop left unshown (still queued,
+# or read after it) = $BURST; only what the kernel overwrote is lost.
 #
 # The kernel writes every BPF program's bpf_trace_printk lines into every
 # instance that records them, and other tests may run beside this one:
@@ -525,12 +533,13 @@ if wait_line "$T/burst.err" '\[4/5\] read' 60; then
 	rc=$RC
 	wait_exit "$READER" 20
 	read -r events lost <<<"$(summary burst)"
+	read -r queued unshown <<<"$(not_shown burst)"
 	events=${events:--1} lost=${lost:--1}
 	mine=$(count "$T/burst.out" "^[0-9.]+ +dd +$D +[0-9]+ +t_faults burst from PID $D\.\$")
 	notices=$(count "$T/burst.out" '\[LOST [0-9]+ EVENTS\]')
 	others=$(grep -v '^TIME' "$T/burst.out" | grep -Evc "t_faults burst from PID $D\.\$|\[LOST [0-9]+ EVENTS\]")
 	left=$(all_left "$HELLO_PID")
-	echo "# burst: $BURST writes in $secs s; at the SIGINT $backlog lines waiting; $events events ($mine printed), $lost lost"
+	echo "# burst: $BURST writes in $secs s; at the SIGINT $backlog lines waiting; $events events ($mine printed), $lost lost, $queued still queued at the stop, $unshown read after it"
 	expect "the writer's $BURST writes done" "dd: exit $drc" [ "$drc" = 0 ] &&
 		expect "bcc-hello blocked on its stdout, with a backlog, at the SIGINT" "blocked: $blocked, backlog $backlog" \
 			[ "$blocked" = yes -a "$backlog" -gt 0 ] &&
@@ -539,7 +548,11 @@ if wait_line "$T/burst.err" '\[4/5\] read' 60; then
 		expect "no more lines printed than events counted, and at most one cut line" \
 			"$events events, $mine lines of the burst, $others others: $(grep -v '^TIME' "$T/burst.out" | grep -Ev "burst from PID|LOST" | head -2)" \
 			[ "$mine" -le "$events" -a "$others" -le 1 ] &&
-		expect "events + lost = $BURST writes" "$events + $lost = $((events + lost))" [ $((events + lost)) = "$BURST" ] &&
+		expect "events + lost + queued at the stop + read after it = $BURST writes" \
+			"$events + $lost + $queued + $unshown = $((events + lost + queued + unshown))" \
+			[ $((events + lost + queued + unshown)) = "$BURST" ] &&
+		expect "the backlog at the SIGINT not called lost" "$queued + $unshown not shown" \
+			[ $((queued + unshown)) -gt 0 ] &&
 		expect "nothing left behind" "$left" [ -z "$left" ] && ok
 
 	case_ "the kernel's '[LOST N EVENTS]' notice is not printed as the previous event's message"

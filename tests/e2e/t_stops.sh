@@ -5,7 +5,8 @@
 # the next interval's maps at once, with the stop signals blocked, and
 # never stopped. Now a stop signal cuts a print short and ends the run;
 # the maps are printed a last time at exit, and a second stop signal cuts
-# that print short too.
+# that print short too. And what a stop leaves unshown (-c, -d, a signal)
+# is said apart from what was lost.
 . "$(dirname "$0")/lib.sh"
 require_bpf
 
@@ -69,5 +70,20 @@ expect "exit 0, entries printed, nothing cut" "exit $RC, $n entries; $(tail -2 "
 	[ "$RC" = 0 ] && expect "entries" "$n" [ "$n" -gt 0 ] &&
 	expect "no cut" "$(grep 'cut short' "$T/whole.err")" sh -c "! grep -q 'cut short' '$T/whole.err'" && ok
 kill "$W" 2>/dev/null
+
+case_ "-c 5 against a fast writer: 5 events and 0 lost; what the stop left is said apart, not called lost"
+# A shell loop of builtin printf: tens of thousands of writes a second,
+# far fewer than the instance's buffer holds in the moment -c 5 takes.
+sh -c 'while :; do printf x; done >/dev/null' &
+F=$!
+BG_PIDS+=($F)
+start_hello count -p "$F" -c 5
+wait_exit "$HELLO_PID" 60 || kill -9 "$HELLO_PID" 2>/dev/null
+kill "$F" 2>/dev/null
+n=$(count "$T/count.out" "^[0-9.]+ +sh +$F ")
+expect "exit 0 and 5 lines of the writer" "exit $RC, $n lines; $(tail -1 "$T/count.err")" \
+	[ "$RC" = 0 ] && expect "5 lines" "$n" [ "$n" = 5 ] &&
+	expect "'5 events, 0 lost', and the rest said to be not shown, not lost" "$(tail -1 "$T/count.err")" \
+		grep -Eq '^bcc-hello: 5 events, 0 lost \(not shown, not lost: [0-9]+ still queued at the stop, [0-9]+ read after it\)' "$T/count.err" && ok
 
 finish
