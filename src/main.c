@@ -810,7 +810,10 @@ int main(int argc, char **argv)
 	stale = tracepipe_remove_stale(&tfs) +
 		headers_remove_stale(roots.tmp_dir);
 	narrate(&opts, "tracefs at %s%s%s", tfs.path,
-		tfs.mounted_by_us ? " (mounted by bcc-hello)" : "",
+		!tfs.mounted_by_us ? ""
+		: tfs.private_ns
+			? " (mounted by bcc-hello, in a mount namespace of its own)"
+			: " (mounted by bcc-hello)",
 		stale ? "; removed what killed runs left" : "");
 	explicit_dir =
 		opts.kernel_dir ? opts.kernel_dir : getenv("BCC_KERNEL_SOURCE");

@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -57,9 +58,16 @@ int tracefs_open(struct tracefs *tfs, struct error *err)
 	if (from_proc_mounts(tfs->path, sizeof(tfs->path)))
 		return 0;
 	/* Mount where this system keeps it: /sys/kernel/tracing, or on old
-	 * kernels without that folder, debugfs's tracing folder. */
+	 * kernels without that folder, debugfs's tracing folder. In a mount
+	 * namespace of our own, where we can: nothing anyone else sees
+	 * changes, and two runs never race to mount and unmount one shared
+	 * mount (the first one's unmount failing while the second reads).
+	 * Instances are the kernel's, the same in every namespace. */
 	path_fmt(tfs->path, sizeof(tfs->path), "%s",
 		 access(known[0], F_OK) == 0 ? known[0] : known[1]);
+	tfs->private_ns =
+		unshare(CLONE_NEWNS) == 0 &&
+		mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0;
 	if (mount("nodev", tfs->path, "tracefs", 0, NULL) == 0) {
 		tfs->mounted_by_us = true;
 		return 0;
@@ -72,8 +80,9 @@ int tracefs_open(struct tracefs *tfs, struct error *err)
 
 void tracefs_release(struct tracefs *tfs)
 {
-	/* Busy means someone else uses it now: then it stays. */
-	if (tfs->mounted_by_us)
+	/* In our own namespace the mount goes with the process; else busy
+	 * means someone else uses it now, and then it stays. */
+	if (tfs->mounted_by_us && !tfs->private_ns)
 		umount2(tfs->path, 0);
 	tfs->mounted_by_us = false;
 }

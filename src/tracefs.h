@@ -11,10 +11,13 @@ struct error;
 struct tracefs {
 	char path[PATH_MAX]; /* /sys/kernel/tracing or where it is mounted */
 	bool mounted_by_us;  /* unmounted again by tracefs_release */
+	bool private_ns;     /* mounted in a mount namespace of our own */
 };
 
 /* Find a mounted tracefs (known places checked with statfs, then
- * /proc/mounts), or mount one at /sys/kernel/tracing. */
+ * /proc/mounts), or mount one at /sys/kernel/tracing, in a mount namespace
+ * of the process's own where it can make one (nothing outside it changes;
+ * the mount ends with the process). */
 int tracefs_open(struct tracefs *tfs, struct error *err);
 void tracefs_release(struct tracefs *tfs);
 

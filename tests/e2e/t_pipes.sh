@@ -224,4 +224,32 @@ expect "exit 0 and 1 event of $W" "exit $rc: $(head -3 "$T/nomount.out") $(cat "
 	expect "-v saying it mounted tracefs" "$(grep -m1 tracefs "$T/nomount.err")" \
 		grep -q 'mounted by bcc-hello' "$T/nomount.err" && ok
 
+case_ "two runs where tracefs is not mounted: both read, and nothing stays mounted after them"
+# Run A finds tracefs unmounted and mounts it; run B starts while A reads
+# and outlives it. A shared mount would stay behind: A's unmount fails
+# while B reads (EBUSY), and B never mounted it. Each mounts its own, in a
+# namespace of its own, and the namespace they started in never sees one.
+unshare -m sh -c '
+	while umount /sys/kernel/tracing 2>/dev/null; do :; done
+	while umount /sys/kernel/debug/tracing 2>/dev/null; do :; done
+	reading() { i=0; while ! grep -q "\[4/5\] read" "$1"; do
+		i=$((i + 1)); [ $i -gt 1200 ] && return 1; sleep 0.05; done; }
+	"$0" -v -p "$1" -d 3 >"$2/race_a.out" 2>"$2/race_a.err" &
+	A=$!
+	reading "$2/race_a.err"
+	during=$(grep -c " tracefs " /proc/self/mounts)
+	"$0" -v -p "$1" -d 6 >"$2/race_b.out" 2>"$2/race_b.err" &
+	B=$!
+	reading "$2/race_b.err"
+	wait $A; ra=$?
+	wait $B; rb=$?
+	echo "$ra $rb $during $(grep -c " tracefs " /proc/self/mounts)"' "$BCC_HELLO" "$W" "$T" >"$T/race.res" 2>&1
+read -r ra rb during after <"$T/race.res"
+ea=$(events_of race_a "$W")
+eb=$(events_of race_b "$W")
+expect "both exit 0 with events of $W" "A: exit $ra, $ea events; B: exit $rb, $eb events; $(cat "$T/race.res")" \
+	test "$ra/$rb" = 0/0 -a "${ea:-0}" -gt 0 -a "${eb:-0}" -gt 0 &&
+	expect "no tracefs mount seen where they started, during or after" "$during during, $after after" \
+		[ "$during/$after" = 0/0 ] && ok
+
 finish
