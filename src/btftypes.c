@@ -569,41 +569,6 @@ const char *btftypes_text(struct btftypes *bt)
 	return bt->text;
 }
 
-char *btftypes_skipped(const struct btftypes *bt)
-{
-	struct strbuf sb = {0};
-
-	for (size_t i = 0; i < bt->nskip; i++) {
-		strbuf_adds(&sb, bt->skip[i]);
-		strbuf_adds(&sb, "\n");
-	}
-	strbuf_add(&sb, "", 0);
-	if (sb.oom) {
-		free(sb.p);
-		return NULL;
-	}
-	return sb.p;
-}
-
-int btftypes_add_skipped(struct btftypes *bt, const char *lines)
-{
-	for (const char *p = lines; *p;) {
-		size_t len = strcspn(p, "\n");
-		char key[KEY_MAX];
-
-		if (len && len < sizeof(key)) {
-			memcpy(key, p, len);
-			key[len] = '\0';
-			if (!has_key(bt->skip, bt->nskip, key) &&
-			    add_key(&bt->skip, &bt->nskip, key))
-				return -1;
-			bt->stale = true;
-		}
-		p += len + (p[len] == '\n');
-	}
-	return 0;
-}
-
 void btftypes_release(struct btftypes *bt)
 {
 	free_keys(bt);

@@ -69,10 +69,6 @@ int btftypes_want(struct btftypes *bt, const char *cname);
 /* The definitions, with #line markers, to put before the program ("" if
  * nothing is wanted); NULL when out of memory. Owned by bt. */
 const char *btftypes_text(struct btftypes *bt);
-/* The keys learned as already defined, one per line (for a cache). */
-char *btftypes_skipped(const struct btftypes *bt);
-/* Add keys (one per line), as btftypes_skipped wrote them. */
-int btftypes_add_skipped(struct btftypes *bt, const char *lines);
 void btftypes_release(struct btftypes *bt);
 
 #endif

@@ -25,8 +25,7 @@
 #include "tracefs.h"
 #include "events.h"
 #include "maps.h"
-#include "btftypes.h"
-#include "synth.h"
+#include "rounds.h"
 #include "tptypes.h"
 #include "tracepipe.h"
 #include "tutorial.h"
@@ -36,7 +35,6 @@
 #include <libgen.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,22 +47,6 @@ static volatile sig_atomic_t exiting;
 static void on_signal(int sig)
 {
 	exiting = sig;
-}
-
-/* -v narration, on stderr so that stdout stays the events. */
-static void narrate(const struct options *opts, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void narrate(const struct options *opts, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!opts->verbose)
-		return;
-	va_start(ap, fmt);
-	fputs("bcc-hello: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
 }
 
 /* Stop signals are blocked except while the loop waits in ppoll(), so a
@@ -162,12 +144,13 @@ static void narrate_loaded(const struct options *opts,
 			snprintf(verified, sizeof(verified),
 				 ", %ld processed by the verifier",
 				 l->verified);
-		narrate(opts, "[2/5] load: %s() for %s, %zu instructions%s",
+		narrate(opts->verbose,
+			"[2/5] load: %s() for %s, %zu instructions%s",
 			l->entry.func,
 			entry_describe(&l->entry, where, sizeof(where)),
 			l->insns, verified);
 	}
-	narrate(opts, "[2/5] loaded %zu program%s in %.3f s", set->n,
+	narrate(opts->verbose, "[2/5] loaded %zu program%s in %.3f s", set->n,
 		set->n == 1 ? "" : "s", seconds);
 }
 
@@ -228,219 +211,8 @@ struct run {
 	struct watch watch;
 	sigset_t stop_set;
 	unsigned long lost_records; /* of versions already released */
-	struct btftypes btf;  /* kernel types from BTF, for every version */
-	int btf_state;	      /* 0 not read yet, 1 read, -1 unreadable */
-	struct error btf_err; /* why it is unreadable */
+	struct rounds rounds; /* what compile rounds learn, for every version */
 };
-
-/* A compile against the synthesized tree failed on a missing header:
- * the program needs kernel-internal headers. Switch to an installed tree
- * (with its warning) and say so; true if the compile is worth retrying. */
-static bool needs_real_headers(struct run *r, struct error *err)
-{
-	const char *details = err->details ? err->details : "";
-	const char *nf = strstr(details, "file not found");
-	const char *incomplete =
-		strstr(details, "incomplete definition of type 'struct ");
-	char missing[256] = "a kernel header";
-	struct error fb = {0};
-
-	if (r->hdr->kind != HEADERS_SYNTHESIZED || (!nf && !incomplete))
-		return false;
-	if (!nf) { /* a kernel struct the user-space API does not define */
-		const char *name =
-			incomplete + strlen("incomplete definition of type '");
-		size_t n = strcspn(name, "'");
-
-		snprintf(missing, sizeof(missing), "%.*s", (int)n, name);
-		nf = details; /* no file name to look for */
-	}
-	/* "...: fatal error: 'linux/sched.h' file not found" */
-	for (const char *q = nf; q > details + 1 && q[-1] != '\n'; q--)
-		if (q[-1] == '\'' && q - 1 < nf - 2) {
-			const char *end = strchr(q, '\'');
-
-			if (end && end < nf)
-				snprintf(missing, sizeof(missing), "<%.*s>",
-					 (int)(end - q), q);
-			break;
-		}
-	if (headers_fallback(r->hdr, r->roots, &fb) ||
-	    headers_apply(r->hdr, &fb)) {
-		error_set(
-			err,
-			"%s needs kernel types beyond the user-space API (%s is not there), the kernel has no readable BTF and no headers are installed: install linux-headers-amd64 (or your kernel's headers), or give a tree with -K DIR",
-			r->opts->file ? r->opts->file : "the program", missing);
-		return false;
-	}
-	fprintf(stderr,
-		"bcc-hello: warning: %s needs kernel-internal headers (%s) and the kernel has no readable BTF; compiling against the installed %s headers, whose struct layouts come from that version, not from kernel %s\n",
-		r->opts->file ? r->opts->file : "the program", missing,
-		r->hdr->mismatched ? r->hdr->version : "kernel's",
-		r->roots->release);
-	error_details(err, NULL);
-	err->msg[0] = '\0';
-	return true;
-}
-
-/* The kernel's BTF, read the first time a program needs it. */
-static bool btf_ready(struct run *r)
-{
-	if (r->btf_state == 0)
-		r->btf_state =
-			btftypes_open(&r->btf, NULL, &r->btf_err) ? -1 : 1;
-	return r->btf_state > 0;
-}
-
-/* Missing kernel-internal headers (fatal: one per compile) become empty
- * files in our made tree: their types come from BTF. How many were made. */
-static int stub_headers(struct run *r, const char *details)
-{
-	int made = 0;
-
-	for (const char *p = details; (p = strstr(p, "' file not found"));
-	     p++) {
-		const char *q = p;
-		char rel[256];
-
-		while (q > details && q[-1] != '\'' && q[-1] != '\n')
-			q--;
-		if (q == details || q[-1] != '\'' || p - q >= 256)
-			continue;
-		snprintf(rel, sizeof(rel), "%.*s", (int)(p - q), q);
-		if (synth_stub(r->hdr->path, rel) == 1) {
-			narrate(r->opts,
-				"[1/5] <%s> is not in the made tree: its types come from the kernel's BTF",
-				rel);
-			made++;
-		}
-	}
-	return made;
-}
-
-/* Learn what the program lacks from the kernel's BTF: kernel structs and
- * typedefs, enum constants, missing kernel-internal headers. */
-static int learn_kernel_types(struct version *v, struct run *r,
-			      const char *details)
-{
-	size_t before = r->btf.nnames;
-	int added;
-
-	if (!(r->hdr->kind == HEADERS_SYNTHESIZED || v->tu.vmlinux) ||
-	    !btf_ready(r))
-		return 0;
-	added = btftypes_learn(&r->btf, details);
-	if (added < 0)
-		return -1;
-	if (r->hdr->kind == HEADERS_SYNTHESIZED)
-		added += stub_headers(r, details);
-	for (size_t i = before; i < r->btf.nnames; i++)
-		narrate(r->opts, "[1/5] from the kernel's BTF: %s",
-			r->btf.names[i]);
-	return added;
-}
-
-/* The text put before the program: tracepoint field types, then the
- * kernel's own types. */
-static char *types_text(struct version *v, struct run *r)
-{
-	const char *kernel = "";
-	char *all;
-
-	if (r->btf_state > 0 &&
-	    (r->hdr->kind == HEADERS_SYNTHESIZED || v->tu.vmlinux)) {
-		kernel = btftypes_text(&r->btf);
-		if (!kernel)
-			return NULL;
-	}
-	if (asprintf(&all, "%s%s", tptypes_text(&v->types), kernel) < 0)
-		return NULL;
-	return all;
-}
-
-/* Compile; when clang did not know a tracepoint field's type, define it
- * from the format file and compile again (a few rounds: clang stops at
- * 20 errors); when it lacks kernel types, define them from the kernel's
- * BTF; with no BTF, when the program needs kernel-internal headers,
- * switch to an installed tree, forgetting the types learned against the
- * other. */
-static int compile_with_retries(struct version *v, struct run *r,
-				struct compile_opts *copts, struct error *err)
-{
-	bool fell_back = false;
-	char *types = NULL;
-	double seconds = 0;
-
-	if (v->tu.vmlinux && !btf_ready(r)) {
-		*err = r->btf_err;
-		r->btf_err.details = NULL;
-		r->btf_state = 0;
-		return error_set(
-			err,
-			"%s includes vmlinux.h, which bcc-hello makes from the kernel's BTF, and %s cannot be read; this kernel needs CONFIG_DEBUG_INFO_BTF=y",
-			v->src.name, "/sys/kernel/btf/vmlinux");
-	}
-	for (int round = 0;; round++) {
-		size_t before = v->types.n;
-		int added, ret;
-
-		free(types);
-		types = types_text(v, r);
-		if (!types)
-			return error_set(err, "out of memory");
-		copts->types = types;
-		copts->all_errors = round > 0;
-		ret = compile_program(&v->prog, &v->src, copts, err);
-		seconds += v->prog.seconds;
-		if (ret == 0 && round < 24 && v->prog.warnings &&
-		    strstr(v->prog.warnings, "will not be visible outside") &&
-		    learn_kernel_types(v, r, v->prog.warnings) > 0) {
-			/* a parameter's kernel struct, never dereferenced:
-			 * defined, so that its type is the kernel's */
-			compile_release(&v->prog);
-			continue;
-		}
-		if (ret == 0 || round >= 24)
-			break;
-		added = tptypes_learn(&v->types, err->details, v->tu.text,
-				      r->tfs->path);
-		if (added > 0) {
-			narrate(r->opts,
-				"[1/5] the header tree lacks %d tracepoint field type%s; defined from the format files (size and sign):",
-				added, added == 1 ? "" : "s");
-			for (size_t i = before; i < v->types.n; i++)
-				narrate(r->opts, "[1/5]   %s",
-					v->types.names[i]);
-		} else if (added == 0) {
-			added = learn_kernel_types(v, r, err->details);
-		}
-		if (added < 0) {
-			free(types);
-			return error_set(err, "out of memory");
-		}
-		if (added == 0 && (fell_back || r->btf_state > 0 ||
-				   !needs_real_headers(r, err)))
-			break;
-		if (added == 0) {
-			fell_back = true;
-			tptypes_release(&v->types);
-		}
-		error_details(err, NULL);
-		err->msg[0] = '\0';
-	}
-	if (copts->dump == DUMP_SOURCE)
-		compile_dump_source(copts); /* once, the last round's */
-	free(types);
-	copts->types = NULL;
-	v->prog.seconds = seconds; /* every round's */
-	if (!v->prog.module && r->btf.absent[0] && err->details &&
-	    strstr(err->details, r->btf.absent))
-		error_set(
-			err,
-			"%s: %s is a type of neither the running kernel (its BTF has no such name) nor the headers; check its spelling, or define it in the program",
-			v->src.name, r->btf.absent);
-	return v->prog.module ? 0 : -1;
-}
 
 static void release_version(struct version *v)
 {
@@ -506,16 +278,19 @@ static int build_version(struct version *v, struct run *r, struct error *err)
 				      .dump = opts->dump,
 				      .dump_out = stdout,
 				      .verbose = opts->verbose};
-	narrate(opts, "[1/5] compile: %s%s", v->src.name,
+	narrate(opts->verbose, "[1/5] compile: %s%s", v->src.name,
 		v->tu.libbpf_style ? " (libbpf style, translated)" : "");
 	for (size_t i = 0; i < v->tu.nconsts; i++)
-		narrate(opts, "[1/5] const %s %s = %s", v->tu.consts[i].type,
-			v->tu.consts[i].name, v->tu.consts[i].value);
-	if (compile_with_retries(v, r, &copts, err))
+		narrate(opts->verbose, "[1/5] const %s %s = %s",
+			v->tu.consts[i].type, v->tu.consts[i].name,
+			v->tu.consts[i].value);
+	if (rounds_compile(&r->rounds, &v->src, &v->tu, &v->types, &v->prog,
+			   &copts, err))
 		return -1;
 	if (v->prog.warnings)
 		fputs(v->prog.warnings, stderr);
-	narrate(opts, "[1/5] compiled in %.3f s with %s (and libbcc's own)",
+	narrate(opts->verbose,
+		"[1/5] compiled in %.3f s with %s (and libbcc's own)",
 		v->prog.seconds, v->prog.flags);
 
 	/* 2. load */
@@ -551,7 +326,7 @@ static int attach_version(struct version *v, struct run *r, struct error *err)
 	if (events_open(&v->ev, v->prog.module, output_record, &r->out, err))
 		return -1;
 	for (size_t i = 0; i < v->ev.ntables; i++)
-		narrate(r->opts, "[3/5] reading table %s (%s)",
+		narrate(r->opts->verbose, "[3/5] reading table %s (%s)",
 			v->ev.tables[i].name,
 			v->ev.tables[i].ring ? "ring buffer"
 					     : "perf buffer, one per CPU");
@@ -560,12 +335,13 @@ static int attach_version(struct version *v, struct run *r, struct error *err)
 	for (size_t i = 0; i < v->set.n; i++) {
 		char where[300];
 
-		narrate(r->opts, "[3/5] attach: %s() to %s",
+		narrate(r->opts->verbose, "[3/5] attach: %s() to %s",
 			v->set.progs[i].entry.func,
 			entry_describe(&v->set.progs[i].entry, where,
 				       sizeof(where)));
 	}
-	narrate(r->opts, "[3/5] attached in %.3f s", now_seconds() - t0);
+	narrate(r->opts->verbose, "[3/5] attached in %.3f s",
+		now_seconds() - t0);
 	return 0;
 }
 
@@ -771,11 +547,13 @@ int main(int argc, char **argv)
 	struct tracefs tfs = {0};
 	struct version versions[2] = {0};
 	struct version *cur = &versions[0];
-	struct run r = {.opts = &opts,
-			.tfs = &tfs,
-			.hdr = &hdr,
-			.roots = &roots,
-			.watch = {.fd = -1}};
+	struct run r = {
+		.opts = &opts,
+		.tfs = &tfs,
+		.hdr = &hdr,
+		.roots = &roots,
+		.watch = {.fd = -1},
+		.rounds = {.tracefs = tfs.path, .hdr = &hdr, .roots = &roots}};
 	const char *explicit_dir;
 	int ret = -1, stale;
 
@@ -796,6 +574,8 @@ int main(int argc, char **argv)
 	}
 	if (opts.watch)
 		sigdelset(&r.stop_set, SIGHUP); /* SIGHUP reloads */
+	r.rounds.file = opts.file;
+	r.rounds.verbose = opts.verbose;
 
 	/* What the flow needs before it starts: privileges, the source
 	 * (a bad -f file is refused at once, before any setup), tracefs, a
@@ -809,7 +589,7 @@ int main(int argc, char **argv)
 		goto done;
 	stale = tracepipe_remove_stale(&tfs) +
 		headers_remove_stale(roots.tmp_dir);
-	narrate(&opts, "tracefs at %s%s%s", tfs.path,
+	narrate(opts.verbose, "tracefs at %s%s%s", tfs.path,
 		!tfs.mounted_by_us ? ""
 		: tfs.private_ns
 			? " (mounted by bcc-hello, in a mount namespace of its own)"
@@ -820,7 +600,7 @@ int main(int argc, char **argv)
 	if (headers_find(&hdr, &roots, explicit_dir, &err) ||
 	    headers_apply(&hdr, &err))
 		goto done;
-	narrate(&opts, "kernel headers: %s (%s)", hdr.origin,
+	narrate(opts.verbose, "kernel headers: %s (%s)", hdr.origin,
 		headers_how(&hdr));
 	if (hdr.mismatched)
 		fprintf(stderr,
@@ -873,8 +653,8 @@ int main(int argc, char **argv)
 		goto done;
 
 	/* 4. read */
-	narrate(&opts, "[4/5] read: %s/trace_pipe; Ctrl-C to stop%s", r.tp->dir,
-		opts.watch ? "; save the file to reload it" : "");
+	narrate(opts.verbose, "[4/5] read: %s/trace_pipe; Ctrl-C to stop%s",
+		r.tp->dir, opts.watch ? "; save the file to reload it" : "");
 	/* The columns are for trace lines: a program that sends only
 	 * records or fills maps gets none. */
 	if (!opts.raw && !opts.json &&
@@ -888,7 +668,8 @@ int main(int argc, char **argv)
 		goto done;
 
 	/* 5. detach, then the summary with the kernel's own lost count. */
-	narrate(&opts, "[5/5] detach: closing %zu attachment%s; removing %s",
+	narrate(opts.verbose,
+		"[5/5] detach: closing %zu attachment%s; removing %s",
 		cur->at.n, cur->at.n == 1 ? "" : "s",
 		r.tp->instance ? r.tp->dir : "nothing (global pipe)");
 	attach_release(&cur->at);
@@ -899,7 +680,7 @@ int main(int argc, char **argv)
 	 * cut this print short, a second one does. */
 	exiting = 0;
 	if (!r.out.failed && maps_any(cur->prog.module)) {
-		narrate(&opts,
+		narrate(opts.verbose,
 			"[5/5] printing the maps; a second stop signal cuts this short");
 		if (print_maps(&r, cur, true, &err))
 			goto done;
@@ -914,8 +695,7 @@ done:
 		free(r.tp);
 	}
 	watch_release(&r.watch);
-	btftypes_release(&r.btf);
-	free(r.btf_err.details);
+	rounds_release(&r.rounds);
 	headers_release(&hdr);
 	tracefs_release(&tfs);
 	if (ret) {

@@ -18,6 +18,19 @@ bool path_fmt(char *buf, size_t size, const char *fmt, ...)
 	return n >= 0 && (size_t)n < size;
 }
 
+void narrate(int verbose, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!verbose)
+		return;
+	va_start(ap, fmt);
+	fputs("bcc-hello: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
 double now_seconds(void)
 {
 	struct timespec ts;

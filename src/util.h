@@ -25,6 +25,11 @@ void strbuf_adds(struct strbuf *sb, const char *s);
  * cpus; returns how many, or -1 if the file cannot be read or parsed. */
 int cpu_list(const char *path, int *cpus, int max);
 
+/* -v narration: "bcc-hello: " and the line on stderr (stdout stays the
+ * events), when verbose. */
+void narrate(int verbose, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Seconds on the monotonic clock. */
 double now_seconds(void);
 
