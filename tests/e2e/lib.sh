@@ -72,6 +72,10 @@ start_hello() {
 	local name="$1"
 	shift
 	snapshot
+	# The files exist before the run starts: a check right after this
+	# returns reads an empty file, never a missing one.
+	: >"$T/$name.out"
+	: >"$T/$name.err"
 	"$BCC_HELLO" "$@" </dev/null >"$T/$name.out" 2>"$T/$name.err" &
 	HELLO_PID=$!
 	BG_PIDS+=($HELLO_PID)
