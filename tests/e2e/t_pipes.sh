@@ -232,7 +232,7 @@ case_ "two runs where tracefs is not mounted: both read, and nothing stays mount
 unshare -m sh -c '
 	while umount /sys/kernel/tracing 2>/dev/null; do :; done
 	while umount /sys/kernel/debug/tracing 2>/dev/null; do :; done
-	reading() { i=0; while ! grep -q "\[4/5\] read" "$1"; do
+	reading() { i=0; while ! grep -q "\[4/5\] read" "$1" 2>/dev/null; do
 		i=$((i + 1)); [ $i -gt 1200 ] && return 1; sleep 0.05; done; }
 	"$0" -v -p "$1" -d 3 >"$2/race_a.out" 2>"$2/race_a.err" &
 	A=$!
