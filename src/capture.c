@@ -7,11 +7,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static int shared_fd = -1;
+
+void capture_share(int fd)
+{
+	shared_fd = fd;
+}
+
 int capture_begin(struct capture *cap)
 {
 	fflush(stdout);
 	fflush(stderr);
-	cap->fd = memfd_create("bcc-hello-capture", MFD_CLOEXEC);
+	if (shared_fd >= 0) {
+		cap->fd = dup(shared_fd);
+		if (cap->fd >= 0 &&
+		    (ftruncate(cap->fd, 0) || lseek(cap->fd, 0, SEEK_SET))) {
+			close(cap->fd);
+			cap->fd = -1;
+		}
+	} else {
+		cap->fd = memfd_create("bcc-hello-capture", MFD_CLOEXEC);
+	}
 	if (cap->fd < 0)
 		return -1;
 	cap->saved_out = dup(STDOUT_FILENO);
@@ -27,9 +43,7 @@ int capture_begin(struct capture *cap)
 
 char *capture_end(struct capture *cap)
 {
-	struct stat st;
-	char *text = NULL;
-	size_t got = 0;
+	char *text;
 
 	fflush(stdout);
 	fflush(stderr);
@@ -42,13 +56,24 @@ char *capture_end(struct capture *cap)
 		close(cap->saved_err);
 	}
 	cap->saved_out = cap->saved_err = -1;
-	if (cap->fd < 0)
-		return NULL;
-	if (fstat(cap->fd, &st) == 0)
+	text = cap->fd < 0 ? NULL : capture_read(cap->fd);
+	if (cap->fd >= 0)
+		close(cap->fd);
+	cap->fd = -1;
+	return text;
+}
+
+char *capture_read(int fd)
+{
+	struct stat st;
+	char *text = NULL;
+	size_t got = 0;
+
+	if (fstat(fd, &st) == 0)
 		text = malloc((size_t)st.st_size + 1);
 	if (text) {
 		while (got < (size_t)st.st_size) {
-			ssize_t n = pread(cap->fd, text + got,
+			ssize_t n = pread(fd, text + got,
 					  (size_t)st.st_size - got, (off_t)got);
 
 			if (n <= 0)
@@ -57,7 +82,5 @@ char *capture_end(struct capture *cap)
 		}
 		text[got] = '\0';
 	}
-	close(cap->fd);
-	cap->fd = -1;
 	return text;
 }

@@ -19,4 +19,11 @@ int capture_begin(struct capture *cap);
  * terminated, possibly empty) or NULL if out of memory. */
 char *capture_end(struct capture *cap);
 
+/* From now on, capture into fd (truncated at each capture_begin) instead
+ * of a new anonymous file: the compiler's child, so that its parent can
+ * read what LLVM printed before it ended the process. */
+void capture_share(int fd);
+/* What fd holds, from its start: malloc'd, NUL-terminated, or NULL. */
+char *capture_read(int fd);
+
 #endif

@@ -8,49 +8,14 @@
 #include "tutorial.h"
 
 #include <bcc/bcc_common.h>
+#include <bpf/bpf.h>
 #include <stdio.h>
 #include <errno.h>
 #include <limits.h>
-#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define VIRTUAL_MAIN "/virtual/main.c"
-
-/* Copy text, replacing each occurrence of `from` by `to`. */
-static char *replace_all(const char *text, const char *from, const char *to)
-{
-	size_t flen = strlen(from), tlen = strlen(to), n = 0, cap;
-	const char *p;
-	char *out, *o;
-
-	for (p = text; (p = strstr(p, from)); p += flen)
-		n++;
-	cap = strlen(text) + n * (tlen > flen ? tlen - flen : 0) + 1;
-	out = malloc(cap);
-	if (!out)
-		return NULL;
-	for (o = out, p = text;;) {
-		const char *hit = strstr(p, from);
-
-		if (!hit) {
-			strcpy(o, p);
-			break;
-		}
-		memcpy(o, p, (size_t)(hit - p));
-		o += hit - p;
-		memcpy(o, to, tlen);
-		o += tlen;
-		p = hit + flen;
-	}
-	return out;
-}
-
-char *compile_map_diagnostics(const char *text, const char *name)
-{
-	return replace_all(text, VIRTUAL_MAIN, name);
-}
+#include <unistd.h>
 
 static bool blank(const char *s)
 {
@@ -151,6 +116,138 @@ static void free_cflags(char **flags, size_t n)
 	free(flags);
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* One table: as the kernel created it (its own record of type, sizes and
+ * flags), and as libbcc describes it. */
+static int take_table(struct compiled_table *t, void *module, size_t id)
+{
+	struct bpf_map_info info = {0};
+	__u32 len = sizeof(info);
+	size_t n;
+
+	if (bpf_obj_get_info_by_fd(bpf_table_fd_id(module, id), &info, &len))
+		return -1;
+	t->name = strdup(bpf_table_name(module, id));
+	t->type = info.type;
+	t->key_size = info.key_size;
+	t->value_size = info.value_size;
+	t->max_entries = info.max_entries;
+	t->flags = info.map_flags;
+	t->key_desc = dup_or_null(bpf_table_key_desc_id(module, id));
+	t->leaf_desc = dup_or_null(bpf_table_leaf_desc_id(module, id));
+	n = t->name ? bpf_perf_event_fields(module, t->name) : 0;
+	t->fields = calloc(n ? n : 1, sizeof(*t->fields));
+	if (!t->name || !t->fields)
+		return -1;
+	for (; t->nfields < n; t->nfields++)
+		if (!(t->fields[t->nfields] = dup_or_null(bpf_perf_event_field(
+			      module, t->name, t->nfields))))
+			return -1;
+	return 0;
+}
+
+/* One function: its instructions, each table fd in them replaced by 0
+ * and recorded as a relocation (load patches in its own fds). */
+static int take_func(struct compiled_func *f, const struct compiled *c,
+		     const int *fds, void *module, size_t id)
+{
+	const char *name = bpf_function_name(module, id);
+	size_t size = bpf_function_size_id(module, id);
+
+	f->name = strdup(name);
+	f->ninsns = (uint32_t)(size / sizeof(*f->insns));
+	f->insns = malloc(size ? size : 1);
+	f->relocs = calloc(f->ninsns ? f->ninsns : 1, sizeof(*f->relocs));
+	if (!f->name || !f->insns || !f->relocs || !f->ninsns)
+		return -1;
+	memcpy(f->insns, bpf_function_start_id(module, id), size);
+	for (uint32_t i = 0; i + 1 < f->ninsns; i++) {
+		struct bpf_insn *in = &f->insns[i];
+		uint32_t t;
+
+		if (in->code != (BPF_LD | BPF_IMM | BPF_DW))
+			continue;
+		if (in->src_reg == BPF_PSEUDO_MAP_FD ||
+		    in->src_reg == BPF_PSEUDO_MAP_VALUE) {
+			for (t = 0; t < c->ntables && fds[t] != in->imm; t++)
+				;
+			if (t == c->ntables)
+				return -1; /* an fd that is no table */
+			f->relocs[f->nrelocs++] =
+				(struct compiled_reloc){.insn = i, .table = t};
+			in->imm = 0;
+		}
+		i++; /* the second half of the 16-byte instruction */
+	}
+	return 0;
+}
+
+/* The plain value of a module: everything load and the printers need. */
+static int take_module(struct compiled *c, void *module)
+{
+	size_t ntables = bpf_num_tables(module),
+	       nfuncs = bpf_num_functions(module);
+	int *fds = calloc(ntables ? ntables : 1, sizeof(*fds));
+	int ret = -1;
+
+	memset(c, 0, sizeof(*c));
+	c->license = dup_or_null(bpf_module_license(module));
+	c->kern_version = bpf_module_kern_version(module);
+	c->tables = calloc(ntables ? ntables : 1, sizeof(*c->tables));
+	c->funcs = calloc(nfuncs ? nfuncs : 1, sizeof(*c->funcs));
+	if (!fds || !c->license || !c->tables || !c->funcs)
+		goto out;
+	for (; c->ntables < ntables; c->ntables++) {
+		fds[c->ntables] = bpf_table_fd_id(module, c->ntables);
+		if (take_table(&c->tables[c->ntables], module, c->ntables))
+			goto out;
+	}
+	for (; c->nfuncs < nfuncs; c->nfuncs++)
+		if (take_func(&c->funcs[c->nfuncs], c, fds, module, c->nfuncs))
+			goto out;
+	ret = 0;
+out:
+	free(fds);
+	if (ret) {
+		c->ntables += c->ntables < ntables; /* the one half taken */
+		c->nfuncs += c->nfuncs < nfuncs;
+		compiled_release(c);
+	}
+	return ret;
+}
+
+#define EXPLAIN_LOG_SIZE (1024 * 1024)
+
+/* Load copts->explain with the verifier's full log, which libbcc annotates
+ * with the program's line information (what the tracer's own load,
+ * without it, cannot show). */
+static void explain(struct program *prog, void *module,
+		    const struct compile_opts *copts)
+{
+	const char *fn = copts->explain;
+	struct capture cap;
+	char *log = calloc(1, EXPLAIN_LOG_SIZE);
+	int fd;
+
+	if (!log || !bpf_function_start(module, fn) || capture_begin(&cap)) {
+		free(log);
+		return;
+	}
+	fd = bcc_func_load(
+		module, copts->explain_type, fn, bpf_function_start(module, fn),
+		(int)bpf_function_size(module, fn), bpf_module_license(module),
+		bpf_module_kern_version(module), 1, log, EXPLAIN_LOG_SIZE, NULL,
+		-1);
+	free(capture_end(&cap)); /* libbcc repeats the log */
+	if (fd >= 0)
+		close(fd);
+	prog->log = log;
+}
+
 int compile_program(struct program *prog, const struct source *src,
 		    const struct compile_opts *copts, struct error *err)
 {
@@ -158,6 +255,8 @@ int compile_program(struct program *prog, const struct source *src,
 	size_t ncflags = 0;
 	struct capture cap;
 	char *text, *said, *mapped;
+	void *module;
+	int ret;
 	double t0;
 
 	memset(prog, 0, sizeof(*prog));
@@ -184,22 +283,22 @@ int compile_program(struct program *prog, const struct source *src,
 			"cannot capture compiler output: out of file descriptors?");
 	}
 	t0 = now_seconds();
-	prog->module = bpf_module_create_c_from_string(
-		text, dump_flags(copts->dump), (const char **)cflags,
-		(int)ncflags, true, NULL);
+	module = bpf_module_create_c_from_string(text, dump_flags(copts->dump),
+						 (const char **)cflags,
+						 (int)ncflags, true, NULL);
 	prog->seconds = now_seconds() - t0;
 	said = capture_end(&cap);
 	free(text);
 	free_cflags(cflags, ncflags);
 	mapped = said ? compile_map_diagnostics(said, src->name) : NULL;
 	free(said);
-	if (prog->module && dump_flags(copts->dump) && mapped) {
+	if (module && dump_flags(copts->dump) && mapped) {
 		fputs(mapped, copts->dump_out);
 		fflush(copts->dump_out);
 		mapped[0] = '\0';
 	}
 
-	if (!prog->module) {
+	if (!module) {
 		if (mapped && strstr(mapped, "Unable to find kernel headers")) {
 			free(mapped);
 			return error_set(
@@ -219,6 +318,20 @@ int compile_program(struct program *prog, const struct source *src,
 		prog->warnings = mapped;
 	else
 		free(mapped);
+	/* The module's part ends here: what it made is copied out as a
+	 * plain value, and the module (its tables too) is destroyed. */
+	if (copts->explain)
+		explain(prog, module, copts);
+	ret = take_module(&prog->c, module);
+	bpf_module_destroy(module);
+	if (ret) {
+		free(prog->warnings);
+		prog->warnings = NULL;
+		return error_set(
+			err, "%s: cannot read what libbcc compiled: %s",
+			src->name, errno ? strerror(errno) : "out of memory");
+	}
+	prog->built = true;
 	return 0;
 }
 
@@ -231,22 +344,4 @@ void compile_dump_source(const struct compile_opts *copts)
 		fputs(copts->types, copts->dump_out);
 	fputs(copts->tu->text, copts->dump_out);
 	fflush(copts->dump_out);
-}
-
-void compile_release(struct program *prog)
-{
-	if (prog->module)
-		bpf_module_destroy(prog->module);
-	prog->module = NULL;
-	free(prog->warnings);
-	prog->warnings = NULL;
-}
-
-void compile_drop_if_unused(struct program *prog)
-{
-	if (!prog->module || bpf_num_tables(prog->module) > 0)
-		return;
-	bpf_module_destroy(prog->module);
-	prog->module = NULL;
-	malloc_trim(0);
 }

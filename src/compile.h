@@ -1,14 +1,18 @@
-/* compile.h: stage 2 of the flow, BPF C text to a libbcc module.
+/* compile.h: stage 1 of the flow, BPF C text to a compiled program.
  *
  * The only file that calls libbcc's compiler (bpf_module_create_c_from_
- * string). clang runs inside this process; its diagnostics are captured
- * and rewritten to name the user's file and lines.
+ * string); it runs in the compiler's child process (compiler.h), never in
+ * the tracer. clang's diagnostics are captured and rewritten to name the
+ * user's file and lines. What libbcc made is copied out as a plain value
+ * (compiled.h), and the module destroyed at once.
  */
 #ifndef BCC_HELLO_COMPILE_H
 #define BCC_HELLO_COMPILE_H
 
+#include "compiled.h"
 #include "options.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -31,12 +35,20 @@ struct compile_opts {
 	FILE *dump_out;
 	int verbose;
 	bool all_errors; /* no limit on clang's errors (rounds that learn) */
+	/* Load this function (of this program type) once compiled, with the
+	 * verifier's full log, annotated by libbcc with the source lines,
+	 * into prog->log (compiler.h: after a refusal). NULL otherwise. */
+	const char *explain;
+	int explain_type;
 };
 
 struct program {
-	void *module;	  /* libbcc's module (owned) */
-	double seconds;	  /* how long clang and LLVM took */
+	struct compiled c; /* what was compiled (owned) */
+	bool built;	   /* c holds a program */
+	bool cached;	   /* it came from the cache (cache.h) */
+	double seconds;	   /* how long clang and LLVM took */
 	char *warnings;	  /* compiler warnings of a successful build, or NULL */
+	char *log;	  /* the verifier's log asked for by explain, or NULL */
 	char flags[1024]; /* our compiler flags, for -v (libbcc adds its own) */
 };
 
@@ -46,9 +58,6 @@ int compile_program(struct program *prog, const struct source *src,
  * prelude, the types defined for it, the rewritten source). */
 void compile_dump_source(const struct compile_opts *copts);
 void compile_release(struct program *prog);
-/* Once its program is loaded: destroy the module if it has no tables, and
- * give the freed memory back to the system. */
-void compile_drop_if_unused(struct program *prog);
 
 /* Rewrite libbcc's diagnostics for the user: the virtual file name
  * becomes the source's name. Returns a malloc'd string or NULL. */

@@ -4,7 +4,7 @@
 #include "error.h"
 #include "util.h"
 
-#include <bcc/bcc_common.h>
+#include "compiled.h"
 #include <bcc/libbpf.h>
 #include <bcc/perf_reader.h>
 #include <errno.h>
@@ -42,13 +42,14 @@ static void on_lost(void *ctx, uint64_t lost)
 }
 
 /* The structs the program's tables describe, for fields that name one. */
-static size_t known_structs(void *module, struct ctype **known, size_t max)
+static size_t known_structs(const struct compiled *c, struct ctype **known,
+			    size_t max)
 {
-	size_t n = 0, ntables = bpf_num_tables(module);
+	size_t n = 0;
 
-	for (size_t id = 0; id < ntables; id++) {
-		const char *descs[2] = {bpf_table_key_desc_id(module, id),
-					bpf_table_leaf_desc_id(module, id)};
+	for (size_t id = 0; id < c->ntables; id++) {
+		const char *descs[2] = {c->tables[id].key_desc,
+					c->tables[id].leaf_desc};
 
 		for (int k = 0; k < 2 && n < max; k++) {
 			struct ctype *t =
@@ -65,12 +66,11 @@ static size_t known_structs(void *module, struct ctype **known, size_t max)
 }
 
 /* The record type of table id: NULL (bytes) when libbcc has no fields. */
-static int record_type(struct events_table *t, void *module,
+static int record_type(struct events_table *t, const struct compiled_table *ct,
 		       struct ctype *const *known, size_t nknown,
 		       struct error *err)
 {
-	size_t n = bpf_perf_event_fields(module, t->name);
-	const char **fields;
+	size_t n = ct->nfields;
 	const char *unknown = NULL;
 
 	if (n == 0) {
@@ -79,13 +79,8 @@ static int record_type(struct events_table *t, void *module,
 			t->name);
 		return 0;
 	}
-	fields = calloc(n, sizeof(*fields));
-	if (!fields)
-		return error_set(err, "out of memory");
-	for (size_t i = 0; i < n; i++)
-		fields[i] = bpf_perf_event_field(module, t->name, i);
-	t->type = ctype_from_fields(fields, n, known, nknown, &unknown);
-	free(fields);
+	t->type = ctype_from_fields((const char **)ct->fields, n, known, nknown,
+				    &unknown);
 	if (!t->type)
 		return error_set(
 			err,
@@ -154,8 +149,8 @@ static int open_perf(struct events *ev, struct events_table *t, int map_fd,
 	return 0;
 }
 
-int events_open(struct events *ev, void *module, events_fn fn, void *ctx,
-		struct error *err)
+int events_open(struct events *ev, const struct compiled *c, const int *fds,
+		events_fn fn, void *ctx, struct error *err)
 {
 	struct ctype *known[64];
 	size_t nknown, ntables, n = 0;
@@ -164,11 +159,9 @@ int events_open(struct events *ev, void *module, events_fn fn, void *ctx,
 	memset(ev, 0, sizeof(*ev));
 	ev->fn = fn;
 	ev->ctx = ctx;
-	if (!module) /* destroyed after loading: it had no tables */
-		return 0;
-	ntables = bpf_num_tables(module);
+	ntables = c->ntables;
 	for (size_t id = 0; id < ntables; id++) {
-		int type = bpf_table_type_id(module, id);
+		uint32_t type = c->tables[id].type;
 
 		n += type == BPF_MAP_TYPE_RINGBUF ||
 		     type == BPF_MAP_TYPE_PERF_EVENT_ARRAY;
@@ -178,10 +171,10 @@ int events_open(struct events *ev, void *module, events_fn fn, void *ctx,
 	ev->tables = calloc(n, sizeof(*ev->tables));
 	if (!ev->tables)
 		return error_set(err, "out of memory");
-	nknown = known_structs(module, known, 64);
+	nknown = known_structs(c, known, 64);
 	for (size_t id = 0; id < ntables && ret == 0; id++) {
-		int type = bpf_table_type_id(module, id);
-		int map_fd = bpf_table_fd_id(module, id);
+		uint32_t type = c->tables[id].type;
+		int map_fd = fds[id];
 		struct events_table *t = &ev->tables[ev->ntables];
 
 		if (type != BPF_MAP_TYPE_RINGBUF &&
@@ -190,12 +183,12 @@ int events_open(struct events *ev, void *module, events_fn fn, void *ctx,
 		ev->ntables++;
 		t->owner = ev;
 		t->ring = type == BPF_MAP_TYPE_RINGBUF;
-		t->name = strdup(bpf_table_name(module, id));
+		t->name = strdup(c->tables[id].name);
 		if (!t->name) {
 			ret = error_set(err, "out of memory");
 			break;
 		}
-		ret = record_type(t, module, known, nknown, err);
+		ret = record_type(t, &c->tables[id], known, nknown, err);
 		if (ret)
 			break;
 		if (type == BPF_MAP_TYPE_RINGBUF) {

@@ -1,12 +1,12 @@
 /* events.h: records from BPF_RINGBUF_OUTPUT and BPF_PERF_OUTPUT tables.
  *
- * Part of stage 4. For each such table of a loaded module (its type from
- * bpf_table_type_id), a reader is opened: one libbcc ring buffer
+ * Part of stage 4. For each such table of the compiled program (its type as the
+ * kernel created it), a reader is opened: one libbcc ring buffer
  * (bpf_new_ringbuf) on the map's own fd, or one perf buffer per online
  * CPU (bpf_open_perf_buffer, its fd stored in the map at that CPU). Their
  * fds join trace_pipe's in the read loop's poll. Each record is decoded
  * with the layout libbcc recorded for what the program submits
- * (bpf_perf_event_field) and handed to a callback. Records the kernel
+ * (its fields, carried in the compiled program) and handed to a callback. Records the kernel
  * dropped from a full perf buffer are counted (the lost callback); a ring
  * buffer's are not visible in user space (bpf_ringbuf_reserve fails in
  * the program instead).
@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct compiled;
 struct ctype;
 struct error;
 
@@ -50,10 +51,11 @@ struct events {
 	bool stop; /* the callback asked to stop */
 };
 
-/* Open readers for every ring and perf buffer table of module. With no
- * such table, ev stays empty (0 readers). */
-int events_open(struct events *ev, void *module, events_fn fn, void *ctx,
-		struct error *err);
+/* Open readers for every ring and perf buffer table of c (fds: each
+ * table's fd, as load created it). With no such table, ev stays empty
+ * (0 readers). */
+int events_open(struct events *ev, const struct compiled *c, const int *fds,
+		events_fn fn, void *ctx, struct error *err);
 /* Fill pfd (room for max) with the readers' fds; returns how many. */
 size_t events_pollfds(const struct events *ev, struct pollfd *pfd, size_t max);
 /* Read every reader whose pollfd (as filled above) is ready. */

@@ -60,6 +60,9 @@ void headers_roots_system(struct headers_roots *roots)
 					  sizeof(config_buf));
 	roots->usr_include = "/usr/include";
 	roots->machine = system_uts.machine;
+	roots->libbcc = BCC_HELLO_LIBBCC_PATH;
+	roots->btf = "/sys/kernel/btf/vmlinux";
+	roots->build = system_uts.version;
 }
 
 static bool is_dir(const char *path)

@@ -35,6 +35,10 @@ struct headers_roots {
 	const char *config;	 /* the kernel's configuration, NULL = none */
 	const char *usr_include; /* /usr/include, for a synthesized tree */
 	const char *machine;	 /* uname -m */
+	/* What else a compiled program depends on (cache.h's key): */
+	const char *libbcc; /* libbcc's library file (its compiler) */
+	const char *btf;    /* /sys/kernel/btf/vmlinux */
+	const char *build;  /* uname -v: the kernel's build */
 };
 
 struct headers {

@@ -1,14 +1,12 @@
-/* load.c: find the entry points, load each with bcc_func_load. */
+/* load.c: create the tables, patch their fds in, load each entry point. */
 #include "load.h"
-#include "capture.h"
 #include "compile.h"
 #include "error.h"
 #include "source.h"
 #include "translate.h"
 #include "tutorial.h"
 
-#include <bcc/bcc_common.h>
-#include <bcc/libbpf.h>
+#include <bpf/bpf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,12 +18,12 @@
 
 static void list_functions(const struct program *prog, char *list, size_t size)
 {
-	size_t n = bpf_num_functions(prog->module);
+	size_t n = prog->c.nfuncs;
 
 	list[0] = '\0';
 	for (size_t i = 0; i < n && strlen(list) + 64 < size; i++) {
 		strcat(list, i ? ", " : "");
-		strncat(list, bpf_function_name(prog->module, i), 60);
+		strncat(list, prog->c.funcs[i].name, 60);
 	}
 }
 
@@ -34,7 +32,7 @@ static int plan(struct loaded_set *set, const struct program *prog,
 		const struct source *src, const struct tutorial *tu,
 		const struct load_opts *lo, struct error *err)
 {
-	size_t n = bpf_num_functions(prog->module), plain = 0;
+	size_t n = prog->c.nfuncs, plain = 0;
 	char list[512];
 
 	list_functions(prog, list, sizeof(list));
@@ -55,7 +53,7 @@ static int plan(struct loaded_set *set, const struct program *prog,
 			src->name, n, list);
 	for (size_t i = 0; i < n; i++) {
 		struct loaded *l = &set->progs[i];
-		const char *fn = bpf_function_name(prog->module, i);
+		const char *fn = prog->c.funcs[i].name;
 
 		l->fd = -1;
 		l->verified = -1;
@@ -101,45 +99,92 @@ static long verified_insns(const char *log)
 	return p ? strtol(p + 10, NULL, 10) : -1;
 }
 
-static int load_call(const struct program *prog, const struct loaded *l,
-		     int level, char *log)
+/* Each table, as the compile described it; its fd in set->tables. */
+static int create_tables(struct loaded_set *set, const struct compiled *c,
+			 struct error *err)
 {
-	const char *fn = l->entry.func;
+	set->tables = malloc((c->ntables ? c->ntables : 1) * sizeof(int));
+	if (!set->tables)
+		return error_set(err, "out of memory");
+	for (; set->ntables < c->ntables; set->ntables++) {
+		const struct compiled_table *t = &c->tables[set->ntables];
+		LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = t->flags);
+		int fd = bpf_map_create(t->type, t->name, t->key_size,
+					t->value_size, t->max_entries, &o);
 
-	log[0] = '\0';
-	return bcc_func_load(prog->module, entry_prog_type(&l->entry), fn,
-			     bpf_function_start(prog->module, fn),
-			     (int)bpf_function_size(prog->module, fn),
-			     bpf_module_license(prog->module),
-			     bpf_module_kern_version(prog->module), level, log,
-			     VERIFIER_LOG_SIZE, NULL, -1);
+		if (fd < 0)
+			return error_set(
+				err,
+				"cannot create table %s (%u entries of %u bytes): %s; %s",
+				t->name, t->max_entries, t->value_size,
+				strerror(errno),
+				errno == EPERM
+					? "run as root, or with CAP_BPF"
+					: "make it smaller, or check its kind");
+		set->tables[set->ntables] = fd;
+	}
+	return 0;
 }
 
-static int load_one(struct loaded *l, const struct program *prog,
-		    const struct source *src, int verbose, struct error *err)
+static int load_call(const struct compiled_func *f, const struct loaded *l,
+		     const char *license, uint32_t kern_version, int level,
+		     char *log)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .log_level = (__u32)level,
+		    .log_buf = log, .log_size = VERIFIER_LOG_SIZE,
+		    .kern_version = kern_version);
+
+	log[0] = '\0';
+	return bpf_prog_load(entry_prog_type(&l->entry), f->name, license,
+			     f->insns, f->ninsns, &o);
+}
+
+/* The verifier's log for a refusal: libbcc's annotated one from the
+ * compiler's child when it can give it, else the kernel's own. */
+static char *refusal_log(const struct loaded *l, const struct load_opts *lo,
+			 char *own)
+{
+	char *annotated = NULL;
+
+	if (lo->explain &&
+	    lo->explain(lo->explain_ctx, l->entry.func,
+			entry_prog_type(&l->entry), &annotated) == 0 &&
+	    annotated && annotated[0]) {
+		free(own);
+		return annotated;
+	}
+	free(annotated);
+	return own;
+}
+
+static int load_one(struct loaded *l, const struct loaded_set *set,
+		    const struct program *prog, const struct source *src,
+		    const struct load_opts *lo, struct error *err)
 {
 	const char *fn = l->entry.func;
-	struct capture cap;
+	const struct compiled_func *f = compiled_func(&prog->c, fn);
 	char *log, *mapped;
 	int fd, e;
 
-	l->insns = bpf_function_size(prog->module, fn) / 8;
+	if (!f)
+		return error_set(err, "%s: no function %s() was compiled",
+				 src->name, fn);
+	/* the tables' fds, where the compile left their places */
+	for (uint32_t i = 0; i < f->nrelocs; i++)
+		f->insns[f->relocs[i].insn].imm =
+			set->tables[f->relocs[i].table];
+	l->insns = f->ninsns;
 	log = calloc(1, VERIFIER_LOG_SIZE);
 	if (!log)
 		return error_set(err, "out of memory");
-	if (capture_begin(&cap)) {
-		free(log);
-		return error_set(
-			err,
-			"cannot capture libbcc output: out of file descriptors?");
-	}
-	fd = load_call(prog, l, verbose ? BPF_LOG_STATS : 0, log);
+	fd = load_call(f, l, prog->c.license, prog->c.kern_version,
+		       lo->verbose ? BPF_LOG_STATS : 0, log);
 	if (fd < 0 && !log[0] && errno != EPERM)
 		/* Some refusals leave the log empty at level 0: ask again,
 		 * with the verifier's full log. */
-		fd = load_call(prog, l, 1, log);
+		fd = load_call(f, l, prog->c.license, prog->c.kern_version, 1,
+			       log);
 	e = errno;
-	free(capture_end(&cap)); /* libbcc repeats the log we already hold */
 	if (fd < 0) {
 		if (e == EPERM && !log[0]) {
 			free(log);
@@ -148,6 +193,7 @@ static int load_one(struct loaded *l, const struct program *prog,
 				"the kernel refused to load %s() (%s): run as root, or with CAP_BPF and CAP_PERFMON",
 				fn, strerror(e));
 		}
+		log = refusal_log(l, lo, log);
 		mapped = translate_verifier_log(log, src);
 		free(log);
 		error_details(err, mapped);
@@ -167,10 +213,11 @@ int load_programs(struct loaded_set *set, const struct program *prog,
 		  const struct load_opts *lo, struct error *err)
 {
 	set->n = 0;
-	if (plan(set, prog, src, tu, lo, err))
+	if (plan(set, prog, src, tu, lo, err) ||
+	    create_tables(set, &prog->c, err))
 		return -1;
 	for (size_t i = 0; i < set->n; i++)
-		if (load_one(&set->progs[i], prog, src, lo->verbose, err))
+		if (load_one(&set->progs[i], set, prog, src, lo, err))
 			return -1;
 	return 0;
 }
@@ -183,4 +230,9 @@ void load_release(struct loaded_set *set)
 		set->progs[i].fd = -1;
 	}
 	set->n = 0;
+	for (size_t i = 0; i < set->ntables; i++)
+		close(set->tables[i]);
+	free(set->tables);
+	set->tables = NULL;
+	set->ntables = 0;
 }

@@ -5,7 +5,7 @@
 #include "output.h"
 #include "util.h"
 
-#include <bcc/bcc_common.h>
+#include "compiled.h"
 #include <bcc/libbpf.h>
 #include <ctype.h>
 #include <json-c/json.h>
@@ -41,12 +41,10 @@ static bool printable(int type)
 	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
 }
 
-bool maps_any(void *module)
+bool maps_any(const struct compiled *c)
 {
-	size_t n = module ? bpf_num_tables(module) : 0;
-
-	for (size_t id = 0; id < n; id++)
-		if (printable(bpf_table_type_id(module, id)))
+	for (size_t id = 0; id < c->ntables; id++)
+		if (printable((int)c->tables[id].type))
 			return true;
 	return false;
 }
@@ -435,29 +433,30 @@ static struct ctype *described(const char *desc, size_t size)
 	return t;
 }
 
-int maps_print(void *module, const char *text, struct output *o, bool verbose,
-	       const char *when, struct error *err)
+int maps_print(const struct compiled *c, const int *fds, const char *text,
+	       struct output *o, bool verbose, const char *when,
+	       struct error *err)
 {
 	static int cpus[MAPS_CPUS_MAX];
-	size_t ntables = module ? bpf_num_tables(module) : 0;
 	int printed = 0, possible = -1;
 
-	if (!o->json && when && maps_any(module))
+	if (!o->json && when && maps_any(c))
 		fprintf(o->out, "-- maps at %s --\n", when);
-	for (size_t id = 0; id < ntables; id++) {
-		int type = bpf_table_type_id(module, id), ret;
-		const char *kd = bpf_table_key_desc_id(module, id);
-		const char *vd = bpf_table_leaf_desc_id(module, id);
+	for (size_t id = 0; id < c->ntables; id++) {
+		const struct compiled_table *t = &c->tables[id];
+		int type = (int)t->type, ret;
+		const char *kd = t->key_desc;
+		const char *vd = t->leaf_desc;
 		struct map m = {
-			.name = bpf_table_name(module, id),
-			.fd = bpf_table_fd_id(module, id),
+			.name = t->name,
+			.fd = fds[id],
 			.percpu = type == BPF_MAP_TYPE_PERCPU_HASH ||
 				  type == BPF_MAP_TYPE_PERCPU_ARRAY ||
 				  type == BPF_MAP_TYPE_LRU_PERCPU_HASH,
 			.array = type == BPF_MAP_TYPE_ARRAY ||
 				 type == BPF_MAP_TYPE_PERCPU_ARRAY,
-			.ksize = bpf_table_key_size_id(module, id),
-			.vsize = bpf_table_leaf_size_id(module, id),
+			.ksize = t->key_size,
+			.vsize = t->value_size,
 			.ncpus = 1,
 		};
 

@@ -15,6 +15,7 @@ enum {
 	OPT_GLOBAL_PIPE,
 	OPT_SET,
 	OPT_DRY_RUN,
+	OPT_NO_CACHE,
 	OPT_DUMP,
 	OPT_WATCH,
 	OPT_JSON
@@ -37,6 +38,7 @@ static const struct option long_opts[] = {
 	{"set", required_argument, NULL, OPT_SET},
 	{"list", no_argument, NULL, 'l'},
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	{"no-cache", no_argument, NULL, OPT_NO_CACHE},
 	{"dump", required_argument, NULL, OPT_DUMP},
 	{"watch", no_argument, NULL, OPT_WATCH},
 	{"help", no_argument, NULL, 'h'},
@@ -55,6 +57,7 @@ void options_usage(FILE *out)
 	      "                 [--raw | --json] [-i SECONDS] [--global-pipe] [-K DIR]\n"
 	      "                 [-D NAME[=VALUE]] [-I DIR]\n"
 	      "                 [--set NAME=VALUE] [--dry-run] [--watch] [--dump KIND]\n"
+	      "                 [--no-cache]\n"
 	      "                 [-v] [-h] [-V]\n"
 	      "       bcc-hello -l [PATTERN] [-v]\n"
 	      "\n"
@@ -92,6 +95,9 @@ void options_usage(FILE *out)
 	      "      --dump KIND          print the program as source (after translation),\n"
 	      "                           preprocessed, ir (LLVM) or bpf (instructions),\n"
 	      "                           then stop after loading it, as --dry-run\n"
+	      "      --no-cache           compile even if a compiled copy of the same source,\n"
+	      "                           flags, headers and kernel is cached, and cache\n"
+	      "                           nothing (the cache: /var/cache/bcc-hello)\n"
 	      "  -l, --list [PATTERN]     list tracepoints matching a glob, like\n"
 	      "                           'syscalls:sys_enter_wr*'; with -v, their fields\n"
 	      "  -v, --verbose            narrate the five stages on stderr, with timings\n"
@@ -476,6 +482,9 @@ static int parse_one(struct options *opts, int c, const char *name,
 	case OPT_DRY_RUN:
 		opts->dry_run = true;
 		return 0;
+	case OPT_NO_CACHE:
+		opts->no_cache = true;
+		return 0;
 	case OPT_WATCH:
 		opts->watch = true;
 		return 0;
@@ -598,8 +607,7 @@ int options_parse(struct options *opts, int argc, char **argv,
 	int c;
 
 	memset(opts, 0, sizeof(*opts));
-	strcpy(opts->tp_category, "syscalls");
-	strcpy(opts->tp_event, "sys_enter_write");
+	parse_tracepoint(opts, "-t", DEFAULT_TRACEPOINT, err);
 
 	optind = 0; /* full reset: the parser may run more than once (tests) */
 	opterr = 0;

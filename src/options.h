@@ -40,9 +40,10 @@ struct options {
 	const char *list_pattern; /* its glob, NULL = all */
 	bool dry_run;		  /* --dry-run: compile and load only */
 	bool watch;		  /* --watch: reload -f FILE when it is saved */
-	enum dump_kind dump;	  /* --dump KIND */
-	bool help;		  /* -h */
-	bool version;		  /* -V */
+	bool no_cache;	     /* --no-cache: compile, write no cache entry */
+	enum dump_kind dump; /* --dump KIND */
+	bool help;	     /* -h */
+	bool version;	     /* -V */
 };
 
 /* Fill opts from argv. Returns 0, or -1 with a usage error in err. */

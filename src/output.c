@@ -24,7 +24,7 @@ void output_init(struct output *o, FILE *out, bool raw, pid_t self, pid_t only,
 	o->limit = limit;
 }
 
-static void header(struct output *o)
+void output_header(struct output *o)
 {
 	if (o->header_done || o->raw || o->json)
 		return;
@@ -308,7 +308,7 @@ int output_line(const char *line, size_t len, void *ctx)
 		o->in_own = true; /* and its continuation lines */
 		return 0;
 	}
-	header(o);
+	output_header(o);
 	if (!o->raw)
 		thread_comm(o, &tl);
 	if (o->json) {

@@ -72,6 +72,9 @@ void output_json(struct output *o, struct json_object *obj);
 /* Flush what was printed; false if the reader is gone (EPIPE) or the
  * write failed. */
 bool output_flush(struct output *o);
+/* The column header (TIME(s) COMM PID CPU MESSAGE) of trace lines, once;
+ * none with --raw or --json. */
+void output_header(struct output *o);
 /* At the stop: flush what is left. After a stop signal (grace > 0) and
  * with a pipe for output, wait at most grace seconds for its reader;
  * then what could not be written is dropped, and counted in unwritten

@@ -217,13 +217,13 @@ int rounds_compile(struct rounds *rd, const struct source *src,
 	free(prefix);
 	copts->types = NULL;
 	prog->seconds = seconds; /* every round's */
-	if (!prog->module && rd->btf.absent[0] && err->details &&
+	if (!prog->built && rd->btf.absent[0] && err->details &&
 	    strstr(err->details, rd->btf.absent))
 		error_set(
 			err,
 			"%s: %s is a type of neither the running kernel (its BTF has no such name) nor the headers; check its spelling, or define it in the program",
 			src->name, rd->btf.absent);
-	return prog->module ? 0 : -1;
+	return prog->built ? 0 : -1;
 }
 
 void rounds_release(struct rounds *rd)

@@ -553,6 +553,7 @@ int tutorial_rewrite(struct tutorial *tu, const char *text, const char *name,
 		return error_set(err, "out of memory");
 	}
 	tu->text = o.p;
+	tu->printk = strstr(tu->text, "bpf_trace_printk") != NULL;
 	return 0;
 }
 

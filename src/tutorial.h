@@ -52,6 +52,7 @@ struct tutorial {
 	} consts[TUTORIAL_MAX];
 	bool libbpf_style; /* any of the above was found */
 	bool vmlinux;	   /* it includes "vmlinux.h": every kernel type */
+	bool printk; /* it prints with bpf_trace_printk (trace_pipe lines) */
 };
 
 /* Rewrite text (name for messages). sets: --set values; pid: -p value

@@ -9,6 +9,9 @@ set -u
 BCC_HELLO=${BCC_HELLO:?set BCC_HELLO to the bcc-hello binary}
 BCC_HELLO_SRC=${BCC_HELLO_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 T=$(mktemp -d /tmp/bcc-hello-test.XXXXXX)
+# Compiled programs are cached in this test's own folder, never in the
+# user's (/var/cache/bcc-hello): each test file starts cold.
+export BCC_HELLO_CACHE_DIR="$T/cache"
 FAILED=0
 CASES=0
 BG_PIDS=()

@@ -163,10 +163,11 @@ cleaned_by() {
 
 case_ "SIGKILL while compiling: nothing loaded or attached; its instance and header tree stay"
 # The kill must land between "[1/5] compile" and "[1/5] compiled": on a
-# fast machine it may come late, so up to 3 tries.
+# fast machine it may come late, so up to 3 tries (--no-cache: each one
+# compiles).
 for try in 1 2 3; do
 	snapshot
-	start_hello kill1 -v -p "$W"
+	start_hello kill1 -v -p "$W" --no-cache
 	K1=$HELLO_PID
 	wait_line "$T/kill1.err" '\[1/5\] compile:' 60
 	kill -9 "$K1"
@@ -259,9 +260,10 @@ expect "exit 0 and 2 events of $W" "exit $rc, $(count "$T/kill4.out" "PID $W\.\$
 # --- SIGINT while compiling ---------------------------------------------
 
 case_ "SIGINT while compiling: exit 0 within 5 s, nothing attached, nothing left"
-# The stop signals are blocked while libbcc compiles; main() looks for one
-# pending right after the load, before attaching.
-start_hello int -v -p "$W"
+# The compile runs in a child; the parent waits for it with the stop
+# signals unblocked, and kills it at once on one. --no-cache: a compile,
+# not the program an earlier case cached.
+start_hello int -v -p "$W" --no-cache
 wait_line "$T/int.err" '\[1/5\] compile:' 60
 early=$(grep -c '\[1/5\] compiled' "$T/int.err")
 t0=$(now)

@@ -18,7 +18,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 
-ALL_TARGETS="traceline tutorial options typeinfo"
+ALL_TARGETS="traceline tutorial options typeinfo compiled"
 CC=${FUZZ_CC:-clang}
 SECONDS_EACH=${FUZZ_SECONDS:-20}
 # -iquote, not -I: src/ includes its own headers with "", and a header of
@@ -36,11 +36,13 @@ sources() {
 	tutorial) echo src/tutorial.c src/libbpfmaps.c src/translate.c src/util.c src/error.c ;;
 	options) echo src/options.c src/tutorial.c src/libbpfmaps.c src/util.c src/error.c ;;
 	typeinfo) echo src/typeinfo.c src/util.c ;;
+	compiled) echo src/compiled.c ;;
 	esac
 }
 packages() {
 	case $1 in
 	traceline | typeinfo) echo json-c ;; # --json is written with json-c
+	compiled) echo zlib ;;		      # its checksum is zlib's CRC-32
 	esac
 }
 
@@ -54,7 +56,7 @@ for arg in "$@"; do
 	case $arg in
 	--update-corpus) update=1 ;;
 	-h | --help) usage && exit 0 ;;
-	traceline | tutorial | options | typeinfo) targets="$targets $arg" ;;
+	traceline | tutorial | options | typeinfo | compiled) targets="$targets $arg" ;;
 	*)
 		echo "run.sh: unknown target or option '$arg'" >&2
 		usage >&2

@@ -1,0 +1,48 @@
+/* compiler_child.c: the entry point of bcc-hello-compiler.so, called in
+ * the compiler's child process (compiler.c). */
+#include "capture.h"
+#include "compile.h"
+#include "compiler.h"
+#include "error.h"
+#include "rounds.h"
+
+#include <stdlib.h>
+
+__attribute__((visibility("default"))) int
+compiler_child_main(const struct compile_job *job, int fd)
+{
+	struct compile_opts copts = *job->copts;
+	struct program prog = {0};
+	struct error err = {0};
+	int ret;
+
+	/* this module's own copy of capture.c: its captures go where the
+	 * parent reads them if LLVM ends the process */
+	capture_share(job->diag_fd);
+	copts.explain = job->explain;
+	copts.explain_type = job->explain_type;
+	ret = rounds_compile(job->rounds, job->src, job->tu, job->types, &prog,
+			     &copts, &err);
+	if (ret == 0 && job->pid_alt) {
+		/* the same program with another placeholder PID: where the
+		 * two differ, and only there, is the PID */
+		struct compile_opts alt = copts;
+		struct program other = {0};
+		struct error ignored = {0};
+
+		alt.pid_filter = job->pid_alt;
+		alt.tu = job->tu_alt;
+		alt.dump = DUMP_NONE;
+		alt.explain = NULL;
+		job->rounds->verbose = 0; /* said once */
+		if (rounds_compile(job->rounds, job->src, job->tu_alt,
+				   job->types, &other, &alt, &ignored) == 0)
+			compiled_find_pid_sites(&prog.c, &other.c,
+						copts.pid_filter, job->pid_alt);
+		compile_release(&other);
+		free(ignored.details);
+	}
+	if (compiler_send(fd, job, &prog, ret, &err))
+		return 1;
+	return ret ? 1 : 0;
+}

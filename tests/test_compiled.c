@@ -1,0 +1,185 @@
+/* test_compiled.c: the compiled program's bytes decode to the same value,
+ * and bytes that are not whole, not ours or not consistent never do. */
+#include "check.h"
+#include "compiled.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* r0 = map fd of table 1 (two slots); r0 = 0; exit */
+static struct bpf_insn insns[] = {
+	{.code = BPF_LD | BPF_IMM | BPF_DW, .dst_reg = 1, .src_reg = 1},
+	{0},
+	{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 7},
+	{.code = BPF_JMP | BPF_EXIT},
+};
+
+static void sample(struct compiled *c)
+{
+	static char *fields[] = {"u32 pid#", "char comm[16]#"};
+	static struct compiled_table tables[2] = {
+		{.name = "counts",
+		 .type = BPF_MAP_TYPE_HASH,
+		 .key_size = 4,
+		 .value_size = 8,
+		 .max_entries = 10240,
+		 .key_desc = "\"unsigned int\"",
+		 .leaf_desc = NULL},
+		{.name = "events",
+		 .type = BPF_MAP_TYPE_RINGBUF,
+		 .max_entries = 4096,
+		 .flags = 0,
+		 .fields = fields,
+		 .nfields = 2},
+	};
+	static struct compiled_reloc relocs[] = {{.insn = 0, .table = 1}};
+	static struct compiled_func funcs[] = {{.name = "hello",
+						.insns = insns,
+						.ninsns = 4,
+						.relocs = relocs,
+						.nrelocs = 1}};
+
+	*c = (struct compiled){.license = "GPL",
+			       .kern_version = 0x61200,
+			       .funcs = funcs,
+			       .nfuncs = 1,
+			       .tables = tables,
+			       .ntables = 2};
+}
+
+static int decode(const unsigned char *p, size_t len, const char **why)
+{
+	struct compiled c;
+	int ret = compiled_decode(&c, p, len, why);
+
+	if (ret == 0)
+		compiled_release(&c);
+	return ret;
+}
+
+TEST(a_program_decodes_to_what_was_encoded)
+{
+	struct compiled in, out;
+	const char *why = NULL;
+	size_t len;
+	unsigned char *b;
+
+	sample(&in);
+	b = compiled_encode(&in, &len);
+	CHECK(b != NULL);
+	CHECK_INT(compiled_decode(&out, b, len, &why), 0);
+	CHECK_STR(out.license, "GPL");
+	CHECK_INT(out.kern_version, 0x61200);
+	CHECK_INT(out.ntables, 2);
+	CHECK_STR(out.tables[0].name, "counts");
+	CHECK_INT(out.tables[0].type, BPF_MAP_TYPE_HASH);
+	CHECK_INT(out.tables[0].key_size, 4);
+	CHECK_INT(out.tables[0].value_size, 8);
+	CHECK_INT(out.tables[0].max_entries, 10240);
+	CHECK_STR(out.tables[0].key_desc, "\"unsigned int\"");
+	CHECK(out.tables[0].leaf_desc == NULL); /* NULL stays NULL */
+	CHECK_INT(out.tables[1].nfields, 2);
+	CHECK_STR(out.tables[1].fields[1], "char comm[16]#");
+	CHECK_INT(out.nfuncs, 1);
+	CHECK(compiled_func(&out, "hello") != NULL);
+	CHECK(compiled_func(&out, "hell") == NULL);
+	CHECK_INT(out.funcs[0].ninsns, 4);
+	CHECK(memcmp(out.funcs[0].insns, insns, sizeof(insns)) == 0);
+	CHECK_INT(out.funcs[0].nrelocs, 1);
+	CHECK_INT(out.funcs[0].relocs[0].table, 1);
+	compiled_release(&out);
+	free(b);
+}
+
+TEST(every_cut_short_copy_is_refused)
+{
+	struct compiled in;
+	const char *why = NULL;
+	size_t len;
+	unsigned char *b;
+
+	sample(&in);
+	b = compiled_encode(&in, &len);
+	for (size_t cut = 0; cut < len; cut++)
+		CHECK_INT(decode(b, cut, &why), -1);
+	free(b);
+}
+
+TEST(any_changed_byte_is_refused)
+{
+	struct compiled in;
+	const char *why = NULL;
+	size_t len;
+	unsigned char *b;
+
+	sample(&in);
+	b = compiled_encode(&in, &len);
+	for (size_t i = 0; i < len; i++) {
+		b[i] ^= 0x41;
+		CHECK_INT(decode(b, len, &why), -1);
+		b[i] ^= 0x41;
+	}
+	CHECK_INT(decode(b, len, &why), 0);
+	free(b);
+}
+
+TEST(the_reasons_say_what_is_wrong)
+{
+	struct compiled in;
+	const char *why = NULL;
+	size_t len;
+	unsigned char *b;
+
+	sample(&in);
+	b = compiled_encode(&in, &len);
+	b[len - 1] ^= 1;
+	CHECK_INT(decode(b, len, &why), -1);
+	CHECK_STR(why, "checksum mismatch (corrupted)");
+	b[len - 1] ^= 1;
+	CHECK_INT(decode(b, len - 1, &why), -1);
+	CHECK_STR(why, "truncated, or with bytes past its end");
+	b[6] = 9;
+	CHECK_INT(decode(b, len, &why), -1);
+	CHECK_STR(why, "another format version");
+	b[0] = 'X';
+	CHECK_INT(decode(b, len, &why), -1);
+	CHECK_STR(why, "not ours (no magic)");
+	free(b);
+}
+
+/* A consistent checksum does not make a bad reference good. */
+TEST(a_relocation_that_points_nowhere_is_refused)
+{
+	struct compiled in;
+	struct compiled_reloc bad[] = {{.insn = 2, .table = 0}};
+	const char *why = NULL;
+	size_t len;
+	unsigned char *b;
+
+	sample(&in);
+	in.funcs[0].relocs = bad; /* not a BPF_LD_IMM64 */
+	b = compiled_encode(&in, &len);
+	CHECK_INT(decode(b, len, &why), -1);
+	CHECK_STR(why, "malformed contents");
+	free(b);
+	bad[0] = (struct compiled_reloc){.insn = 0, .table = 2}; /* 2 tables */
+	b = compiled_encode(&in, &len);
+	CHECK_INT(decode(b, len, &why), -1);
+	free(b);
+	bad[0] = (struct compiled_reloc){.insn = 3, .table = 0}; /* last slot */
+	insns[3].code = BPF_LD | BPF_IMM | BPF_DW;
+	b = compiled_encode(&in, &len);
+	CHECK_INT(decode(b, len, &why), -1);
+	insns[3].code = BPF_JMP | BPF_EXIT;
+	free(b);
+}
+
+int main(void)
+{
+	RUN(a_program_decodes_to_what_was_encoded);
+	RUN(every_cut_short_copy_is_refused);
+	RUN(any_changed_byte_is_refused);
+	RUN(the_reasons_say_what_is_wrong);
+	RUN(a_relocation_that_points_nowhere_is_refused);
+	return check_failures ? 1 : 0;
+}
