@@ -406,6 +406,21 @@ static int died(int status, int diag, const struct compile_job *job,
 	return -1;
 }
 
+/* The header tree, made now if it was left to the first compile. */
+static int tree_ready(const struct compile_job *job, struct error *err)
+{
+	struct headers *hdr = job->rounds->hdr;
+
+	if (!hdr->pending)
+		return 0;
+	if (headers_materialize(hdr, job->rounds->roots, err) ||
+	    headers_apply(hdr, err))
+		return -1;
+	narrate(job->copts->verbose, "kernel headers: %s (%s)", hdr->origin,
+		headers_how(hdr));
+	return 0;
+}
+
 int compiler_run(const struct compile_job *given, struct program *prog,
 		 struct error *err)
 {
@@ -416,6 +431,8 @@ int compiler_run(const struct compile_job *given, struct program *prog,
 	pid_t pid, parent = getpid();
 
 	memset(prog, 0, sizeof(*prog));
+	if (tree_ready(job, err))
+		return -1;
 	diag = memfd_create("bcc-hello-compiler", MFD_CLOEXEC);
 	if (diag < 0 || pipe2(res, O_CLOEXEC)) {
 		if (diag >= 0)

@@ -481,18 +481,47 @@ int headers_find(struct headers *hdr, const struct headers_roots *roots,
 		return 0;
 	}
 	if (roots->config && roots->usr_include && roots->machine) {
-		if (synth_tree(hdr->merged, sizeof(hdr->merged), roots->tmp_dir,
-			       roots->config, roots->usr_include,
-			       roots->machine, err))
-			return -1;
 		hdr->kind = HEADERS_SYNTHESIZED;
-		path_fmt(hdr->path, sizeof(hdr->path), "%s", hdr->merged);
-		path_fmt(hdr->origin, sizeof(hdr->origin),
-			 "%s/linux and %s, made into %s", roots->usr_include,
-			 roots->config, hdr->merged);
-		return 0;
+		hdr->pending = true;
+		path_fmt(hdr->origin, sizeof(hdr->origin), "%s/linux and %s",
+			 roots->usr_include, roots->config);
+		return roots->lazy ? 0 : headers_materialize(hdr, roots, err);
 	}
 	return headers_fallback(hdr, roots, err);
+}
+
+int headers_materialize(struct headers *hdr, const struct headers_roots *roots,
+			struct error *err)
+{
+	if (!hdr->pending)
+		return 0;
+	if (synth_tree(hdr->merged, sizeof(hdr->merged), roots->tmp_dir,
+		       roots->config, roots->usr_include, roots->machine, err))
+		return -1;
+	hdr->pending = false;
+	path_fmt(hdr->path, sizeof(hdr->path), "%s", hdr->merged);
+	path_fmt(hdr->origin, sizeof(hdr->origin),
+		 "%s/linux and %s, made into %s", roots->usr_include,
+		 roots->config, hdr->merged);
+	return 0;
+}
+
+const char *headers_how(const struct headers *hdr)
+{
+	switch (hdr->kind) {
+	case HEADERS_EXPLICIT:
+		return "given with -K or BCC_KERNEL_SOURCE";
+	case HEADERS_MODULES:
+		return "the running kernel's, found by libbcc";
+	case HEADERS_KHEADERS:
+		return "the running kernel's kheaders, unpacked by libbcc";
+	case HEADERS_SYNTHESIZED:
+		return "made from the user-space API headers and the running kernel's configuration";
+	case HEADERS_INSTALLED:
+		return hdr->merged[0] ? "installed, merged into a private tree"
+				      : "installed";
+	}
+	return "";
 }
 
 int headers_fallback(struct headers *hdr, const struct headers_roots *roots,

@@ -39,6 +39,9 @@ struct headers_roots {
 	const char *libbcc; /* libbcc's library file (its compiler) */
 	const char *btf;    /* /sys/kernel/btf/vmlinux */
 	const char *build;  /* uname -v: the kernel's build */
+	/* Make a synthesized tree only when a compile needs one
+	 * (headers_materialize): a cached program needs none. */
+	bool lazy;
 };
 
 struct headers {
@@ -49,6 +52,7 @@ struct headers {
 	char merged
 		[PATH_MAX]; /* our temporary merged tree, removed by release ("" = none) */
 	bool mismatched;   /* headers of another kernel version */
+	bool pending;	   /* a tree to make (roots->lazy), not made yet */
 	char version[128]; /* that version, when mismatched */
 };
 
@@ -57,10 +61,13 @@ void headers_roots_system(struct headers_roots *roots);
 /* Resolve a tree; explicit = -K or BCC_KERNEL_SOURCE (NULL if neither). */
 int headers_find(struct headers *hdr, const struct headers_roots *roots,
 		 const char *explicit_dir, struct error *err);
-/* The synthesized tree lacked a header a program needs: use an installed
- * tree instead (mismatched, with its warning). -1 if there is none. */
-int headers_fallback(struct headers *hdr, const struct headers_roots *roots,
-		     struct error *err);
+/* Make the tree headers_find chose but did not make yet (pending), and
+ * say where it is. 0 when there is nothing to make. */
+int headers_materialize(struct headers *hdr, const struct headers_roots *roots,
+			struct error *err);
+/* Where the tree comes from, for -v ("made from the user-space API
+ * headers and the running kernel's configuration"). */
+const char *headers_how(const struct headers *hdr);
 /* The synthesized tree lacked a header a program needs: use an installed
  * tree instead (mismatched, with its warning). -1 if there is none. */
 int headers_fallback(struct headers *hdr, const struct headers_roots *roots,

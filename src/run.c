@@ -393,6 +393,7 @@ static int print_maps(struct run *r, const struct version *v, bool at_exit,
 
 /* The read loop's own state. */
 struct loop {
+	double grow_at;	  /* when to grow the instance's buffer */
 	double deadline;  /* -d: when to stop, 0 = never */
 	double next_maps; /* -i: when to print the maps, 0 = never */
 	struct pollfd *pfd;
@@ -451,6 +452,16 @@ static int loop_due(struct run *r, struct loop *l, double *left, int *ret,
 		*left = due / 1000.0;
 	if (tracepipe_recheck(r->tp, &r->tfs) && (*left < 0 || *left > 0.01))
 		*left = 0.01;
+	if (r->tp->grow_pending) {
+		double wait = l->grow_at - now_seconds();
+
+		if (r->out.events > 0 || wait <= 0) {
+			tracepipe_grow(r->tp);
+			return LOOP_AGAIN;
+		}
+		if (*left < 0 || wait < *left)
+			*left = wait;
+	}
 	return LOOP_WAIT;
 }
 
@@ -537,6 +548,7 @@ static int read_loop(struct run *r, struct error *err)
 {
 	const struct options *opts = r->opts;
 	struct loop l = {
+		.grow_at = now_seconds() + 0.1,
 		.deadline =
 			opts->duration > 0 ? now_seconds() + opts->duration : 0,
 		.next_maps = opts->interval > 0 ? now_seconds() + opts->interval
@@ -560,24 +572,6 @@ static int read_loop(struct run *r, struct error *err)
 
 /* --- the stages, as main() calls them ------------------------------ */
 
-static const char *headers_how(const struct headers *hdr)
-{
-	switch (hdr->kind) {
-	case HEADERS_EXPLICIT:
-		return "given with -K or BCC_KERNEL_SOURCE";
-	case HEADERS_MODULES:
-		return "the running kernel's, found by libbcc";
-	case HEADERS_KHEADERS:
-		return "the running kernel's kheaders, unpacked by libbcc";
-	case HEADERS_SYNTHESIZED:
-		return "made from the user-space API headers and the running kernel's configuration";
-	case HEADERS_INSTALLED:
-		return hdr->merged[0] ? "installed, merged into a private tree"
-				      : "installed";
-	}
-	return "";
-}
-
 void run_init(struct run *r, const struct options *opts)
 {
 	memset(r, 0, sizeof(*r));
@@ -600,8 +594,12 @@ static int find_headers(struct run *r, struct error *err)
 					   ? opts->kernel_dir
 					   : getenv("BCC_KERNEL_SOURCE");
 
-	if (headers_find(&r->hdr, &r->roots, explicit_dir, err) ||
-	    headers_apply(&r->hdr, err))
+	r->roots.lazy = true; /* made at the first compile, if there is one */
+	if (headers_find(&r->hdr, &r->roots, explicit_dir, err))
+		return -1;
+	if (r->hdr.pending)
+		return 0;
+	if (headers_apply(&r->hdr, err))
 		return -1;
 	narrate(opts->verbose, "kernel headers: %s (%s)", r->hdr.origin,
 		headers_how(&r->hdr));

@@ -222,6 +222,14 @@ static void size_buffer(const char *dir)
 	tracefs_write(dir, "buffer_size_kb", v);
 }
 
+void tracepipe_grow(struct tracepipe *tp)
+{
+	if (!tp->grow_pending)
+		return;
+	tp->grow_pending = false;
+	size_buffer(tp->dir);
+}
+
 unsigned long long tracepipe_stats_lost(const char *stats)
 {
 	static const char *const keys[] = {
@@ -311,6 +319,7 @@ int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs, bool global,
 	tp->lost_base = 0;
 	tp->top_was_off = false;
 	tp->top_lock = -1;
+	tp->grow_pending = false;
 	if (global) {
 		path_fmt(tp->dir, sizeof(tp->dir), "%s", tfs->path);
 		if (tracefs_read(tp->dir, "tracing_on", v, sizeof(v)) > 0 &&
@@ -332,7 +341,7 @@ int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs, bool global,
 			"cannot create the ftrace instance %s: %s; use --global-pipe if this kernel has no instances",
 			tp->dir, strerror(errno));
 	tp->instance = true;
-	size_buffer(tp->dir);
+	tp->grow_pending = true;
 	ret = tracefs_write(tp->dir, "events/bpf_trace/bpf_trace_printk/enable",
 			    "1");
 	if (ret) {
