@@ -102,13 +102,36 @@ static int collect_category(const char *events, const char *category,
 	return ret;
 }
 
+/* The one category a pattern can match ("syscalls" of "syscalls:sys_*"),
+ * into buf; false when it can match more than one. */
+static bool one_category(const char *pattern, char *buf, size_t size)
+{
+	const char *colon = pattern ? strchr(pattern, ':') : NULL;
+	size_t len = colon ? (size_t)(colon - pattern) : 0;
+
+	if (!colon || len == 0 || len >= size ||
+	    strcspn(pattern, "*?[\\") < len)
+		return false;
+	memcpy(buf, pattern, len);
+	buf[len] = '\0';
+	return true;
+}
+
 static int collect(const char *events, const char *pattern, struct names *n,
 		   struct error *err)
 {
+	char only[NAME_MAX + 1];
 	struct dirent *de;
 	int ret = 0;
 	DIR *d;
 
+	if (one_category(pattern, only, sizeof(only)) &&
+	    access(events, R_OK | X_OK) == 0) {
+		ret = collect_category(events, only, pattern, n);
+		return ret ? error_set(err, "listing the tracepoints in %s: %s",
+				       events, strerror(-ret))
+			   : 0;
+	}
 	d = opendir(events);
 	if (!d)
 		return error_set(
