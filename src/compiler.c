@@ -421,15 +421,34 @@ static int tree_ready(const struct compile_job *job, struct error *err)
 	return 0;
 }
 
+/* Wait for a child; its status. */
+static int reap(pid_t pid)
+{
+	int status = 0;
+
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return status;
+}
+
+void compiler_reap(pid_t *pid)
+{
+	if (*pid > 0)
+		reap(*pid);
+	*pid = 0;
+}
+
 int compiler_run(const struct compile_job *given, struct program *prog,
 		 struct error *err)
 {
 	struct compile_job copy = *given, *job = &copy;
 	unsigned char *buf = NULL;
 	size_t len = 0;
-	int res[2], diag, status = 0, ret, got;
+	int res[2], diag, ret, got;
 	pid_t pid, parent = getpid();
 
+	if (given->unreaped) /* the previous compile's child, gone by now */
+		compiler_reap(given->unreaped);
 	memset(prog, 0, sizeof(*prog));
 	if (tree_ready(job, err))
 		return -1;
@@ -459,14 +478,23 @@ int compiler_run(const struct compile_job *given, struct program *prog,
 	close(res[0]);
 	if (got == 1)
 		kill(pid, SIGKILL); /* a stop: at once, wherever it is */
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
 	if (got == 0 &&
 	    receive(buf, len, prog, job->rounds->hdr, &ret, err) == 0) {
+		/* Whole: the child closed the pipe and is only exiting (its
+		 * address space, LLVM's, takes milliseconds to go). It is
+		 * reaped later, not waited for now. */
 		got = ret;
-	} else if (got == 0) {
-		compile_release(prog);
-		got = died(status, diag, job, err);
+		if (job->unreaped)
+			*job->unreaped = pid;
+		else
+			reap(pid);
+	} else {
+		int status = reap(pid);
+
+		if (got == 0) {
+			compile_release(prog);
+			got = died(status, diag, job, err);
+		}
 	}
 	free(buf);
 	close(diag);

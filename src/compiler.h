@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct cache;
 struct compile_opts;
@@ -56,6 +57,10 @@ struct compile_job {
 	 * (compiled_find_pid_sites). */
 	int pid_alt;
 	const struct tutorial *tu_alt;
+	/* Where to leave a child that sent its whole result and is still
+	 * exiting (unmapping LLVM takes milliseconds): reaped by the next
+	 * compile or by compiler_reap. NULL: waited for at once. */
+	pid_t *unreaped;
 };
 
 /* The placeholder PIDs a program with -p is compiled with, so that one
@@ -69,6 +74,8 @@ struct compile_job {
  * compile in a child, then cached. Returns as compiler_run. */
 int compiler_compile(const struct compile_job *job, struct cache *cache,
 		     struct program *prog, struct error *err);
+/* Wait for a child left in *pid (if any); *pid becomes 0. */
+void compiler_reap(pid_t *pid);
 /* The compiler module the child loads: true with its path. */
 bool compiler_path(char *path, size_t size);
 

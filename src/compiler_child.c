@@ -7,6 +7,7 @@
 #include "rounds.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 __attribute__((visibility("default"))) int
 compiler_child_main(const struct compile_job *job, int fd)
@@ -44,5 +45,6 @@ compiler_child_main(const struct compile_job *job, int fd)
 	}
 	if (compiler_send(fd, job, &prog, ret, &err))
 		return 1;
+	close(fd); /* the parent reads the end now, not after the exit */
 	return ret ? 1 : 0;
 }

@@ -216,7 +216,8 @@ static void make_job(struct compile_job *job, struct compile_opts *copts,
 				    .stop = &exiting,
 				    .reload_signal = opts->watch ? SIGHUP : 0,
 				    .sets = sets,
-				    .nsets = opts->nsets};
+				    .nsets = opts->nsets,
+				    .unreaped = &r->compiler};
 }
 
 /* Stage 1: compiled (in a child), or from the cache. */
@@ -727,6 +728,7 @@ int run_detach(struct run *r, struct error *err)
 
 void run_release(struct run *r)
 {
+	compiler_reap(&r->compiler);
 	release_version(&r->versions[0]);
 	release_version(&r->versions[1]);
 	if (r->tp) {

@@ -57,6 +57,7 @@ struct run {
 	struct cache cache;
 	struct version versions[2];
 	struct version *cur; /* the one attached */
+	pid_t compiler;	     /* a compiler's child still exiting, or 0 */
 };
 
 /* Set r up for opts (nothing acquired yet) and install the stop signals'
