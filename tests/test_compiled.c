@@ -174,6 +174,97 @@ TEST(a_relocation_that_points_nowhere_is_refused)
 	free(b);
 }
 
+/* Two compiles of one program with placeholder PIDs 111 and 222. */
+static void pid_pair(struct bpf_insn *a, struct bpf_insn *b,
+		     struct compiled *ca, struct compiled *cb,
+		     struct compiled_func *fa, struct compiled_func *fb)
+{
+	static const struct bpf_insn prog[5] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0},
+		/* if r1 != PID goto +1 */
+		{.code = BPF_JMP | BPF_JNE | BPF_K, .dst_reg = 1, .off = 1},
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 1},
+		/* r2 = PID */
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 2},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+
+	memcpy(a, prog, sizeof(prog));
+	memcpy(b, prog, sizeof(prog));
+	a[1].imm = a[3].imm = 111;
+	b[1].imm = b[3].imm = 222;
+	*fa = (struct compiled_func){.name = "f", .insns = a, .ninsns = 5};
+	*fb = (struct compiled_func){.name = "f", .insns = b, .ninsns = 5};
+	*ca = (struct compiled){.license = "GPL", .funcs = fa, .nfuncs = 1};
+	*cb = (struct compiled){.license = "GPL", .funcs = fb, .nfuncs = 1};
+}
+
+TEST(the_pid_sites_are_where_two_placeholders_differ_and_any_pid_patches_in)
+{
+	struct bpf_insn a[5], b[5];
+	struct compiled ca, cb;
+	struct compiled_func fa, fb;
+
+	pid_pair(a, b, &ca, &cb, &fa, &fb);
+	CHECK_INT(compiled_find_pid_sites(&ca, &cb, 111, 222), 0);
+	CHECK_INT(ca.pid_sites_known, 1);
+	CHECK_INT(ca.npid_sites, 2);
+	CHECK_INT(ca.pid_sites[0].insn, 1);
+	CHECK_INT(ca.pid_sites[1].insn, 3);
+	compiled_set_pid(&ca, 4242);
+	CHECK_INT(a[1].imm, 4242);
+	CHECK_INT(a[3].imm, 4242);
+	CHECK_INT(a[0].imm, 0); /* nothing else changed */
+	CHECK_INT(a[2].imm, 1);
+	free(ca.pid_sites);
+}
+
+TEST(a_pid_that_shapes_more_than_a_constant_is_refused)
+{
+	struct bpf_insn a[5], b[5];
+	struct compiled ca, cb;
+	struct compiled_func fa, fb;
+
+	/* PID + 1 somewhere: 112 against 223 is no placeholder */
+	pid_pair(a, b, &ca, &cb, &fa, &fb);
+	a[2].imm = 112;
+	b[2].imm = 223;
+	CHECK_INT(compiled_find_pid_sites(&ca, &cb, 111, 222), -1);
+	CHECK_INT(ca.pid_sites_known, 0);
+	/* another instruction, or another jump */
+	pid_pair(a, b, &ca, &cb, &fa, &fb);
+	b[1].off = 2;
+	CHECK_INT(compiled_find_pid_sites(&ca, &cb, 111, 222), -1);
+	pid_pair(a, b, &ca, &cb, &fa, &fb);
+	fb.ninsns = 4;
+	CHECK_INT(compiled_find_pid_sites(&ca, &cb, 111, 222), -1);
+	CHECK_INT(ca.npid_sites, 0);
+}
+
+TEST(pid_sites_survive_the_encoding_and_are_checked)
+{
+	struct bpf_insn a[5], b[5];
+	struct compiled ca, cb, out;
+	struct compiled_func fa, fb;
+	const char *why = NULL;
+	unsigned char *bytes;
+	size_t len;
+
+	pid_pair(a, b, &ca, &cb, &fa, &fb);
+	CHECK_INT(compiled_find_pid_sites(&ca, &cb, 111, 222), 0);
+	bytes = compiled_encode(&ca, &len);
+	CHECK_INT(compiled_decode(&out, bytes, len, &why), 0);
+	CHECK_INT(out.npid_sites, 2);
+	CHECK_INT(out.pid_sites[1].insn, 3);
+	compiled_release(&out);
+	free(bytes);
+	ca.pid_sites[1].insn = 9; /* past the function */
+	bytes = compiled_encode(&ca, &len);
+	CHECK_INT(compiled_decode(&out, bytes, len, &why), -1);
+	free(bytes);
+	free(ca.pid_sites);
+}
+
 int main(void)
 {
 	RUN(a_program_decodes_to_what_was_encoded);
@@ -181,5 +272,8 @@ int main(void)
 	RUN(any_changed_byte_is_refused);
 	RUN(the_reasons_say_what_is_wrong);
 	RUN(a_relocation_that_points_nowhere_is_refused);
+	RUN(the_pid_sites_are_where_two_placeholders_differ_and_any_pid_patches_in);
+	RUN(a_pid_that_shapes_more_than_a_constant_is_refused);
+	RUN(pid_sites_survive_the_encoding_and_are_checked);
 	return check_failures ? 1 : 0;
 }
