@@ -1194,14 +1194,35 @@ static void scalar_text(const struct ctype *t, const unsigned char *p,
 	strbuf_adds(out, buf);
 }
 
-static bool text_value(const struct ctype *t, const unsigned char *p,
-		       size_t avail, bool top, struct strbuf *out);
+/* ---- one walk over a value, for the text and the JSON printers ---- */
 
-/* A struct's or union's members, "a=1 b=2"; an anonymous struct or
- * union's members as if they were the parent's. False when the data
- * ran out ("..." then marks where). */
-static bool text_members(const struct ctype *t, const unsigned char *p,
-			 size_t avail, bool *first, struct strbuf *out)
+/* What a printer does at each step of walk_value(). Each returns false
+ * when out of memory. name is the member's, or NULL (an array element, or
+ * the value itself). */
+struct printer {
+	/* a struct, union or array begins; top: the value itself */
+	bool (*open)(void *ctx, const char *name, const struct ctype *t,
+		     bool top);
+	bool (*close)(void *ctx, const struct ctype *t, bool top);
+	/* anything else: n bytes at p (a bitfield: bits at bit_offset) */
+	bool (*leaf)(void *ctx, const char *name, const struct ctype *t,
+		     const unsigned char *p, size_t n, unsigned bit_offset,
+		     unsigned bits);
+	/* the data ran out where name would be: the walk ends here */
+	bool (*cut)(void *ctx, const char *name);
+};
+
+enum { WALK_OK, WALK_CUT, WALK_OOM };
+
+static int walk_value(const struct printer *pr, void *ctx, const char *name,
+		      const struct ctype *t, const unsigned char *p,
+		      size_t avail, bool top);
+
+/* A struct's or union's members; an anonymous struct or union's members
+ * as if they were the parent's. Padding is left out. */
+static int walk_members(const struct printer *pr, void *ctx,
+			const struct ctype *t, const unsigned char *p,
+			size_t avail)
 {
 	for (size_t i = 0; i < t->nmembers; i++) {
 		const struct cmember *m = &t->members[i];
@@ -1209,80 +1230,164 @@ static bool text_members(const struct ctype *t, const unsigned char *p,
 		const unsigned char *q = at(p, avail, m->offset, &rem);
 		bool whole = m->bits ? rem >= m->type->size
 				     : showable(m->type, q, rem);
+		int r;
 
 		if (m->padding)
 			continue;
-		if (whole && anonymous(m)) {
-			if (!text_members(m->type, q, rem, first, out))
-				return false;
-			continue;
-		}
-		if (!*first)
-			strbuf_adds(out, " ");
-		*first = false;
-		if (!whole) {
-			strbuf_adds(out, "...");
-			return false;
-		}
-		strbuf_adds(out, m->name);
-		strbuf_adds(out, "=");
-		if (m->bits)
-			scalar_text(m->type, q, m->bit_offset, m->bits, out);
-		else if (!text_value(m->type, q, rem, false, out))
-			return false;
+		if (!whole)
+			return pr->cut(ctx, m->name) ? WALK_CUT : WALK_OOM;
+		if (anonymous(m))
+			r = walk_members(pr, ctx, m->type, q, rem);
+		else if (m->bits)
+			r = pr->leaf(ctx, m->name, m->type, q, rem,
+				     m->bit_offset, m->bits)
+				    ? WALK_OK
+				    : WALK_OOM;
+		else
+			r = walk_value(pr, ctx, m->name, m->type, q, rem,
+				       false);
+		if (r != WALK_OK)
+			return r;
 	}
-	return true;
+	return WALK_OK;
 }
 
-static bool text_value(const struct ctype *t, const unsigned char *p,
-		       size_t avail, bool top, struct strbuf *out)
+static int walk_value(const struct printer *pr, void *ctx, const char *name,
+		      const struct ctype *t, const unsigned char *p,
+		      size_t avail, bool top)
 {
-	bool first = true, ok = true;
+	int r = WALK_OK;
+	size_t n;
 
-	if (!showable(t, p, avail)) {
-		strbuf_adds(out, "...");
-		return false;
-	}
+	if (!showable(t, p, avail))
+		return pr->cut(ctx, name) ? WALK_CUT : WALK_OOM;
 	switch (t->kind) {
 	case CTYPE_STRUCT:
 	case CTYPE_UNION:
-		if (!top)
-			strbuf_adds(out, "{");
-		ok = text_members(t, p, avail, &first, out);
-		if (!top)
-			strbuf_adds(out, "}");
-		return ok;
 	case CTYPE_ARRAY:
-		strbuf_adds(out, "[");
-		for (size_t i = 0; i < t->count && ok; i++) {
+		if (!pr->open(ctx, name, t, top))
+			return WALK_OOM;
+		if (t->kind != CTYPE_ARRAY)
+			r = walk_members(pr, ctx, t, p, avail);
+		for (size_t i = 0;
+		     t->kind == CTYPE_ARRAY && i < t->count && r == WALK_OK;
+		     i++) {
 			size_t rem;
 			const unsigned char *q =
 				at(p, avail, i * t->elem->size, &rem);
 
-			if (i)
-				strbuf_adds(out, ",");
-			ok = text_value(t->elem, q, rem, false, out);
+			r = walk_value(pr, ctx, NULL, t->elem, q, rem, false);
 		}
-		strbuf_adds(out, "]");
-		return ok;
+		if (r == WALK_OOM || !pr->close(ctx, t, top))
+			return WALK_OOM;
+		return r;
 	case CTYPE_CHARS:
 		/* Showable: all there, or its NUL is. */
-		chars_text(p, avail < t->size ? avail : t->size, out);
-		return true;
+		n = avail < t->size ? avail : t->size;
+		break;
 	case CTYPE_BYTES:
-		hex_text(p, open_ended(t) ? avail : t->size, out);
-		return true;
+		n = open_ended(t) ? avail : t->size;
+		break;
 	default:
-		scalar_text(t, p, 0, 0, out);
-		return true;
+		n = t->size;
+		break;
+	}
+	return pr->leaf(ctx, name, t, p, n, 0, 0) ? WALK_OK : WALK_OOM;
+}
+
+/* ---- text: "a=1 b={c=2} d=[1,2] s=text", "..." where the data ends ---- */
+
+#define TEXT_DEPTH 64
+
+struct text_printer {
+	struct strbuf *out;
+	int depth; /* open containers */
+	bool first[TEXT_DEPTH], array[TEXT_DEPTH];
+};
+
+/* Before a value: its separator from the one before, and its name. */
+static void text_prefix(struct text_printer *tp, const char *name)
+{
+	int d = tp->depth - 1;
+
+	if (d < 0 || d >= TEXT_DEPTH)
+		return;
+	if (!tp->first[d])
+		strbuf_adds(tp->out, tp->array[d] ? "," : " ");
+	tp->first[d] = false;
+	if (name && !tp->array[d]) {
+		strbuf_adds(tp->out, name);
+		strbuf_adds(tp->out, "=");
 	}
 }
+
+static bool text_open(void *ctx, const char *name, const struct ctype *t,
+		      bool top)
+{
+	struct text_printer *tp = ctx;
+	bool array = t->kind == CTYPE_ARRAY;
+
+	text_prefix(tp, name);
+	if (!top || array) /* a record at the top has no braces */
+		strbuf_adds(tp->out, array ? "[" : "{");
+	if (tp->depth < TEXT_DEPTH) {
+		tp->first[tp->depth] = true;
+		tp->array[tp->depth] = array;
+	}
+	tp->depth++;
+	return !tp->out->oom;
+}
+
+static bool text_close(void *ctx, const struct ctype *t, bool top)
+{
+	struct text_printer *tp = ctx;
+	bool array = t->kind == CTYPE_ARRAY;
+
+	tp->depth--;
+	if (!top || array)
+		strbuf_adds(tp->out, array ? "]" : "}");
+	return !tp->out->oom;
+}
+
+static bool text_leaf(void *ctx, const char *name, const struct ctype *t,
+		      const unsigned char *p, size_t n, unsigned bit_offset,
+		      unsigned bits)
+{
+	struct text_printer *tp = ctx;
+
+	text_prefix(tp, name);
+	if (t->kind == CTYPE_CHARS)
+		chars_text(p, n, tp->out);
+	else if (t->kind == CTYPE_BYTES)
+		hex_text(p, n, tp->out);
+	else
+		scalar_text(t, p, bit_offset, bits, tp->out);
+	return !tp->out->oom;
+}
+
+static bool text_cut(void *ctx, const char *name)
+{
+	struct text_printer *tp = ctx;
+
+	text_prefix(tp, NULL);
+	(void)name;
+	strbuf_adds(tp->out, "...");
+	return !tp->out->oom;
+}
+
+static const struct printer text_printer = {.open = text_open,
+					    .close = text_close,
+					    .leaf = text_leaf,
+					    .cut = text_cut};
 
 void ctype_format(const struct ctype *t, const void *data, size_t size,
 		  bool top, struct strbuf *out)
 {
+	struct text_printer tp = {.out = out};
+
 	if (t)
-		text_value(t, data, data ? size : 0, top, out);
+		walk_value(&text_printer, &tp, NULL, t, data, data ? size : 0,
+			   top);
 }
 
 /* ---- JSON ---- */
@@ -1365,115 +1470,119 @@ static bool json_add(struct json_object *obj, const char *name,
 	return true;
 }
 
-static int json_value(const struct ctype *t, const unsigned char *p,
-		      size_t avail, struct json_object **out);
+/* ---- JSON: the same walk, into json-c objects ---- */
 
-/* Returns 0 when all members were there, 1 when the data ran out (the
- * members before are in obj), -1 when out of memory. */
-static int json_members(const struct ctype *t, const unsigned char *p,
-			size_t avail, struct json_object *obj)
+#define JSON_DEPTH 64
+
+struct json_printer {
+	struct json_object *root;
+	struct json_object *stack[JSON_DEPTH];
+	int depth;
+};
+
+/* Put v (taken) where the walk is: the root, a member, an element. */
+static bool json_put(struct json_printer *jp, const char *name,
+		     struct json_object *v)
 {
-	for (size_t i = 0; i < t->nmembers; i++) {
-		const struct cmember *m = &t->members[i];
-		struct json_object *v = NULL;
-		size_t rem;
-		const unsigned char *q = at(p, avail, m->offset, &rem);
-		int r = 0;
+	struct json_object *parent = jp->depth > 0 && jp->depth <= JSON_DEPTH
+					     ? jp->stack[jp->depth - 1]
+					     : NULL;
 
-		if (m->padding)
-			continue;
-		if (m->bits) {
-			if (rem < m->type->size)
-				return 1;
-			v = scalar_json(m->type, q, m->bit_offset, m->bits);
-		} else if (!showable(m->type, q, rem)) {
-			return 1;
-		} else if (anonymous(m)) {
-			r = json_members(m->type, q, rem, obj);
-			if (r)
-				return r;
-			continue;
-		} else {
-			r = json_value(m->type, q, rem, &v);
-			if (r < 0)
-				return -1;
-		}
-		if (!json_add(obj, m->name, v))
-			return -1;
-		if (r)
-			return r;
+	if (!v)
+		return false;
+	if (jp->depth == 0) {
+		jp->root = v;
+		return true;
 	}
-	return 0;
+	if (!parent) { /* deeper than JSON_DEPTH: left out */
+		json_object_put(v);
+		return true;
+	}
+	if (json_object_is_type(parent, json_type_array)) {
+		if (json_object_array_add(parent, v) < 0) {
+			json_object_put(v);
+			return false;
+		}
+		return true;
+	}
+	return json_add(parent, name ? name : "", v);
 }
 
-/* *out is the value (NULL when a scalar was cut short); returns as
- * json_members. */
-static int json_value(const struct ctype *t, const unsigned char *p,
-		      size_t avail, struct json_object **out)
+static bool json_open(void *ctx, const char *name, const struct ctype *t,
+		      bool top)
 {
-	int r = 0;
+	struct json_printer *jp = ctx;
+	struct json_object *v = t->kind == CTYPE_ARRAY
+					? json_object_new_array()
+					: json_object_new_object();
 
-	*out = NULL;
-	if (!showable(t, p, avail))
-		return 1;
-	switch (t->kind) {
-	case CTYPE_STRUCT:
-	case CTYPE_UNION:
-		*out = json_object_new_object();
-		if (!*out)
-			return -1;
-		r = json_members(t, p, avail, *out);
-		break;
-	case CTYPE_ARRAY:
-		*out = json_object_new_array();
-		if (!*out)
-			return -1;
-		for (size_t i = 0; i < t->count && r == 0; i++) {
-			struct json_object *v;
-			size_t rem;
-			const unsigned char *q =
-				at(p, avail, i * t->elem->size, &rem);
-
-			r = json_value(t->elem, q, rem, &v);
-			if (r < 0)
-				break;
-			if (v && json_object_array_add(*out, v) < 0) {
-				json_object_put(v);
-				r = -1;
-			}
-		}
-		break;
-	case CTYPE_CHARS:
-		*out = chars_json(p, avail < t->size ? avail : t->size);
-		break;
-	case CTYPE_BYTES:
-		*out = hex_json(p, open_ended(t) ? avail : t->size);
-		break;
-	default:
-		*out = scalar_json(t, p, 0, 0);
-		break;
+	(void)top;
+	if (!v || !json_object_get(v)) /* one reference for the stack */
+		return false;
+	if (!json_put(jp, name, v)) {
+		json_object_put(v);
+		return false;
 	}
-	if (r < 0 || !*out) {
-		json_object_put(*out);
-		*out = NULL;
-		return -1;
-	}
-	return r;
+	if (jp->depth < JSON_DEPTH)
+		jp->stack[jp->depth] = v;
+	jp->depth++;
+	json_object_put(v); /* the parent (or root) holds it */
+	return true;
 }
+
+static bool json_close(void *ctx, const struct ctype *t, bool top)
+{
+	struct json_printer *jp = ctx;
+
+	(void)t;
+	(void)top;
+	jp->depth--;
+	return true;
+}
+
+static bool json_leaf(void *ctx, const char *name, const struct ctype *t,
+		      const unsigned char *p, size_t n, unsigned bit_offset,
+		      unsigned bits)
+{
+	struct json_object *v;
+
+	if (t->kind == CTYPE_CHARS)
+		v = chars_json(p, n);
+	else if (t->kind == CTYPE_BYTES)
+		v = hex_json(p, n);
+	else
+		v = scalar_json(t, p, bit_offset, bits);
+	return json_put(ctx, name, v);
+}
+
+static bool json_cut(void *ctx, const char *name)
+{
+	(void)ctx;
+	(void)name;
+	return true; /* what came before stays; nothing marks the end */
+}
+
+static const struct printer json_printer = {.open = json_open,
+					    .close = json_close,
+					    .leaf = json_leaf,
+					    .cut = json_cut};
 
 struct json_object *ctype_json(const struct ctype *t, const void *data,
 			       size_t size)
 {
-	struct json_object *v = NULL;
+	struct json_printer jp = {0};
 
 	if (!data)
 		size = 0;
 	if (!t)
 		return hex_json(data, size);
-	if (json_value(t, data, size, &v) < 0)
+	if (walk_value(&json_printer, &jp, NULL, t, data, size, true) ==
+	    WALK_OOM) {
+		json_object_put(jp.root);
 		return NULL;
+	}
 	/* Too short for even a scalar: what there is, in hex. */
-	return v ? v : hex_json(data, size);
+	return jp.root ? jp.root : hex_json(data, size);
 }
 
 bool ctype_number(const struct ctype *t, const void *data, size_t size,
