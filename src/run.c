@@ -394,7 +394,6 @@ static int print_maps(struct run *r, const struct version *v, bool at_exit,
 
 /* The read loop's own state. */
 struct loop {
-	double grow_at;	  /* when to grow the instance's buffer */
 	double deadline;  /* -d: when to stop, 0 = never */
 	double next_maps; /* -i: when to print the maps, 0 = never */
 	struct pollfd *pfd;
@@ -453,16 +452,6 @@ static int loop_due(struct run *r, struct loop *l, double *left, int *ret,
 		*left = due / 1000.0;
 	if (tracepipe_recheck(r->tp, &r->tfs) && (*left < 0 || *left > 0.01))
 		*left = 0.01;
-	if (r->tp->grow_pending) {
-		double wait = l->grow_at - now_seconds();
-
-		if (r->out.events > 0 || wait <= 0) {
-			tracepipe_grow(r->tp);
-			return LOOP_AGAIN;
-		}
-		if (*left < 0 || wait < *left)
-			*left = wait;
-	}
 	return LOOP_WAIT;
 }
 
@@ -549,7 +538,6 @@ static int read_loop(struct run *r, struct error *err)
 {
 	const struct options *opts = r->opts;
 	struct loop l = {
-		.grow_at = now_seconds() + 0.1,
 		.deadline =
 			opts->duration > 0 ? now_seconds() + opts->duration : 0,
 		.next_maps = opts->interval > 0 ? now_seconds() + opts->interval

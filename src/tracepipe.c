@@ -16,10 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define BUFFER_KB_PER_CPU 8192 /* a burst of ~100,000 events per CPU */
-#define BUFFER_KB_TOTAL_MAX (256 * 1024)
-#define BUFFER_KB_PER_CPU_MIN 1024
-
 static bool all_digits(const char *s, size_t n)
 {
 	if (!n)
@@ -206,30 +202,6 @@ int tracepipe_remove_stale(const struct tracefs *tfs)
 	return removed;
 }
 
-/* Size the instance's buffer for bursts without taking too much memory on
- * machines with many CPUs. A refusal (ENOMEM) keeps the default size. */
-static void size_buffer(const char *dir)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_CONF);
-	long kb = BUFFER_KB_PER_CPU;
-	char v[32];
-
-	if (cpus > 0 && kb * cpus > BUFFER_KB_TOTAL_MAX)
-		kb = BUFFER_KB_TOTAL_MAX / cpus;
-	if (kb < BUFFER_KB_PER_CPU_MIN)
-		kb = BUFFER_KB_PER_CPU_MIN;
-	snprintf(v, sizeof(v), "%ld", kb);
-	tracefs_write(dir, "buffer_size_kb", v);
-}
-
-void tracepipe_grow(struct tracepipe *tp)
-{
-	if (!tp->grow_pending)
-		return;
-	tp->grow_pending = false;
-	size_buffer(tp->dir);
-}
-
 unsigned long long tracepipe_stats_lost(const char *stats)
 {
 	static const char *const keys[] = {
@@ -319,7 +291,6 @@ int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs, bool global,
 	tp->lost_base = 0;
 	tp->top_was_off = false;
 	tp->top_lock = -1;
-	tp->grow_pending = false;
 	if (global) {
 		path_fmt(tp->dir, sizeof(tp->dir), "%s", tfs->path);
 		if (tracefs_read(tp->dir, "tracing_on", v, sizeof(v)) > 0 &&
@@ -341,7 +312,6 @@ int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs, bool global,
 			"cannot create the ftrace instance %s: %s; use --global-pipe if this kernel has no instances",
 			tp->dir, strerror(errno));
 	tp->instance = true;
-	tp->grow_pending = true;
 	ret = tracefs_write(tp->dir, "events/bpf_trace/bpf_trace_printk/enable",
 			    "1");
 	if (ret) {

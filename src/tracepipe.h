@@ -27,7 +27,6 @@ struct tracepipe {
 	bool top_was_off; /* top-level buffer did not record bpf_trace_printk */
 	int top_lock;	  /* held from before to after the load, -1 = none */
 	bool uses_printk; /* the program calls bpf_trace_printk */
-	bool grow_pending; /* the instance's buffer is still the default's */
 	char buf[1 << 16]; /* bytes read but not yet split into lines */
 	size_t len;
 };
@@ -70,11 +69,7 @@ int tracepipe_remove_stale(const struct tracefs *tfs);
 /* Create and open the private instance (or the global pipe). */
 int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs, bool global,
 		   struct error *err);
-/* Give the instance its burst-sized buffer (8 MiB per CPU, 256 MiB in
- * all). The kernel takes milliseconds to allocate it, so the read loop
- * does it once the first events are shown (or after 0.1 s), not before:
- * the instance starts with the kernel's default buffer. */
-void tracepipe_grow(struct tracepipe *tp);
+
 /* Around loading the program. The kernel turns the bpf_trace_printk event
  * on in the top-level buffer when a program that uses it loads. Reading a
  * private instance, we turn it off again if it was off before, so that
