@@ -305,14 +305,12 @@ int compile_program(struct program *prog, const struct source *src,
 				err,
 				"libbcc found no kernel headers: install linux-headers-amd64 or give a tree with -K DIR");
 		}
+		/* not an error yet: the rounds may learn from them */
 		if (!blank(mapped))
-			error_details(err, mapped);
+			prog->diagnostics = mapped;
 		else
 			free(mapped);
-		return error_set(
-			err,
-			"%s: compilation failed; fix the errors above and run (or, with --watch, save) again",
-			src->name);
+		return 1;
 	}
 	if (!blank(mapped))
 		prog->warnings = mapped;

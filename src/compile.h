@@ -47,11 +47,15 @@ struct program {
 	bool built;	   /* c holds a program */
 	bool cached;	   /* it came from the cache (cache.h) */
 	double seconds;	   /* how long clang and LLVM took */
-	char *warnings;	  /* compiler warnings of a successful build, or NULL */
-	char *log;	  /* the verifier's log asked for by explain, or NULL */
+	char *warnings; /* compiler warnings of a successful build, or NULL */
+	char *log;	/* the verifier's log asked for by explain, or NULL */
+	char *diagnostics; /* clang's errors of a compile that failed, or NULL */
 	char flags[1024]; /* our compiler flags, for -v (libbcc adds its own) */
 };
 
+/* 0: compiled; 1: clang refused it (its errors in prog->diagnostics,
+ * which are no error yet: rounds.c learns from them); -1: an error, in
+ * err (out of memory, no header tree, a bad -I folder). */
 int compile_program(struct program *prog, const struct source *src,
 		    const struct compile_opts *copts, struct error *err);
 /* --dump source: what the last compile was given, as translated (the

@@ -78,6 +78,8 @@ void compile_release(struct program *prog)
 	prog->warnings = NULL;
 	free(prog->log);
 	prog->log = NULL;
+	free(prog->diagnostics);
+	prog->diagnostics = NULL;
 }
 
 /* --- the message --------------------------------------------------- */

@@ -16,9 +16,10 @@
 /* A compile against the synthesized tree failed on a missing header:
  * the program needs kernel-internal headers. Switch to an installed tree
  * (with its warning) and say so; true if the compile is worth retrying. */
-static bool needs_real_headers(struct rounds *rd, struct error *err)
+static bool needs_real_headers(struct rounds *rd, const char *diagnostics,
+			       struct error *err)
 {
-	const char *details = err->details ? err->details : "";
+	const char *details = diagnostics ? diagnostics : "";
 	const char *nf = strstr(details, "file not found");
 	const char *incomplete =
 		strstr(details, "incomplete definition of type 'struct ");
@@ -58,8 +59,6 @@ static bool needs_real_headers(struct rounds *rd, struct error *err)
 		rd->file ? rd->file : "the program", missing,
 		rd->hdr->mismatched ? rd->hdr->version : "kernel's",
 		rd->roots->release);
-	error_details(err, NULL);
-	err->msg[0] = '\0';
 	return true;
 }
 
@@ -174,8 +173,14 @@ int rounds_compile(struct rounds *rd, const struct source *src,
 			return error_set(err, "out of memory");
 		copts->types = prefix;
 		copts->all_errors = round > 0;
+		compile_release(prog); /* the round before's diagnostics */
 		ret = compile_program(prog, src, copts, err);
 		seconds += prog->seconds;
+		if (ret < 0) {
+			free(prefix);
+			copts->types = NULL;
+			return -1;
+		}
 		if (ret == 0 && round < 24 && prog->warnings &&
 		    strstr(prog->warnings, "will not be visible outside") &&
 		    learn_kernel_types(rd, tu, prog->warnings) > 0) {
@@ -186,7 +191,7 @@ int rounds_compile(struct rounds *rd, const struct source *src,
 		}
 		if (ret == 0 || round >= 24)
 			break;
-		added = tptypes_learn(types, err->details, tu->text,
+		added = tptypes_learn(types, prog->diagnostics, tu->text,
 				      rd->tracefs);
 		if (added > 0) {
 			narrate(rd->verbose,
@@ -196,34 +201,45 @@ int rounds_compile(struct rounds *rd, const struct source *src,
 				narrate(rd->verbose, "[1/5]   %s",
 					types->names[i]);
 		} else if (added == 0) {
-			added = learn_kernel_types(rd, tu, err->details);
+			added = learn_kernel_types(rd, tu, prog->diagnostics);
 		}
 		if (added < 0) {
 			free(prefix);
 			return error_set(err, "out of memory");
 		}
-		if (added == 0 && (fell_back || rd->btf_state > 0 ||
-				   !needs_real_headers(rd, err)))
+		if (added == 0 &&
+		    (fell_back || rd->btf_state > 0 ||
+		     !needs_real_headers(rd, prog->diagnostics, err)))
 			break;
 		if (added == 0) {
 			fell_back = true;
 			tptypes_release(types);
 		}
-		error_details(err, NULL);
-		err->msg[0] = '\0';
 	}
 	if (copts->dump == DUMP_SOURCE)
 		compile_dump_source(copts); /* once, the last round's */
 	free(prefix);
 	copts->types = NULL;
 	prog->seconds = seconds; /* every round's */
-	if (!prog->built && rd->btf.absent[0] && err->details &&
-	    strstr(err->details, rd->btf.absent))
+	if (prog->built)
+		return 0;
+	/* It did not compile: now clang's last errors are the error's. */
+	if (err->msg[0]) /* said already (needs_real_headers) */
+		;
+	else if (rd->btf.absent[0] && prog->diagnostics &&
+		 strstr(prog->diagnostics, rd->btf.absent))
 		error_set(
 			err,
 			"%s: %s is a type of neither the running kernel (its BTF has no such name) nor the headers; check its spelling, or define it in the program",
 			src->name, rd->btf.absent);
-	return prog->built ? 0 : -1;
+	else
+		error_set(
+			err,
+			"%s: compilation failed; fix the errors above and run (or, with --watch, save) again",
+			src->name);
+	error_details(err, prog->diagnostics);
+	prog->diagnostics = NULL;
+	return -1;
 }
 
 void rounds_release(struct rounds *rd)
