@@ -363,7 +363,8 @@ static int same_func(const struct compiled_func *f,
 {
 	if (!same_str(f->name, g->name) || f->ninsns != g->ninsns ||
 	    f->nrelocs != g->nrelocs ||
-	    memcmp(f->relocs, g->relocs, f->nrelocs * sizeof(*f->relocs)))
+	    (f->nrelocs &&
+	     memcmp(f->relocs, g->relocs, f->nrelocs * sizeof(*f->relocs))))
 		return 0;
 	for (uint32_t i = 0; i < f->ninsns; i++) {
 		const struct bpf_insn *x = &f->insns[i], *y = &g->insns[i];
