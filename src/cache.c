@@ -165,10 +165,8 @@ static const char *parse_entry(const unsigned char *b, size_t len,
 			       const char *key, struct program *prog)
 {
 	struct rbuf r;
-	uint32_t vlen;
-	char *k, *flags;
+	char *k;
 	const char *why = frame_open(b, len, ENTRY_MAGIC, ENTRY_VERSION, &r);
-	void *value;
 
 	if (why)
 		return why;
@@ -178,22 +176,8 @@ static const char *parse_entry(const unsigned char *b, size_t len,
 		return "stale: made for another source, flags, headers or kernel";
 	}
 	free(k);
-	prog->warnings = rbuf_str(&r);
-	flags = rbuf_str(&r);
-	snprintf(prog->flags, sizeof(prog->flags), "%s", flags ? flags : "");
-	free(flags);
-	prog->seconds = rbuf_u32(&r) / 1e6;
-	vlen = rbuf_u32(&r);
-	if (r.failed || vlen != r.left)
-		return "malformed";
-	value = rbuf_bytes(&r, vlen);
-	if (!value || compiled_decode(&prog->c, value, vlen, &why)) {
-		free(value);
-		return why ? why : "malformed";
-	}
-	free(value);
-	prog->built = true;
-	return NULL;
+	why = program_read(&r, prog);
+	return why ? why : prog->built ? NULL : "malformed (no program)";
 }
 
 int cache_get(struct cache *c, const char *key, struct program *prog)
@@ -279,22 +263,17 @@ static void prune(struct cache *c)
 void cache_put(struct cache *c, const char *key, const struct program *prog)
 {
 	struct wbuf w = {0};
-	unsigned char *value;
 	char name[64], tmp[96];
-	size_t vlen = 0, off = 0;
+	bool written;
 	int fd;
 
-	if (c->dirfd < 0 || !(value = compiled_encode(&prog->c, &vlen)))
+	if (c->dirfd < 0 || !prog->built)
 		return;
 	frame_begin(&w);
 	wbuf_str(&w, key);
-	wbuf_str(&w, prog->warnings);
-	wbuf_str(&w, prog->flags);
-	wbuf_u32(&w, (uint32_t)(prog->seconds * 1e6));
-	wbuf_u32(&w, (uint32_t)vlen);
-	wbuf_bytes(&w, value, vlen);
-	free(value);
-	if (w.len > ENTRY_MAX || !frame_seal(&w, ENTRY_MAGIC, ENTRY_VERSION)) {
+	program_write(&w, prog);
+	if (w.failed || w.len > ENTRY_MAX ||
+	    !frame_seal(&w, ENTRY_MAGIC, ENTRY_VERSION)) {
 		free(w.p);
 		return;
 	}
@@ -303,18 +282,11 @@ void cache_put(struct cache *c, const char *key, const struct program *prog)
 	unlinkat(c->dirfd, tmp, 0); /* left by a killed run of this PID */
 	fd = openat(c->dirfd, tmp,
 		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	while (fd >= 0 && off < w.len) {
-		ssize_t n = write(fd, w.p + off, w.len - off);
-
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
+	written = fd >= 0 && wbuf_write(fd, &w);
 	free(w.p);
 	if (fd < 0)
 		return;
-	if (close(fd) || off != w.len ||
-	    renameat(c->dirfd, tmp, c->dirfd, name)) {
+	if (close(fd) || !written || renameat(c->dirfd, tmp, c->dirfd, name)) {
 		unlinkat(c->dirfd, tmp, 0);
 		return;
 	}
@@ -420,7 +392,6 @@ static void key_includes(struct strbuf *k, const char *text,
 		for (size_t i = 0; i <= co->nincludes; i++) {
 			const char *dir = i < co->nincludes ? co->includes[i]
 							    : co->source_dir;
-			char *text2;
 			struct source src;
 			struct error err = {0};
 
@@ -430,8 +401,7 @@ static void key_includes(struct strbuf *k, const char *text,
 				continue;
 			(*left)--;
 			if (depth < 4 && source_read(&src, path, &err) == 0) {
-				text2 = src.text;
-				key_includes(k, text2, co, depth + 1, left);
+				key_includes(k, src.text, co, depth + 1, left);
 				source_release(&src);
 			}
 			free(err.details);

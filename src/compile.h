@@ -62,6 +62,11 @@ int compile_program(struct program *prog, const struct source *src,
  * prelude, the types defined for it, the rewritten source). */
 void compile_dump_source(const struct compile_opts *copts);
 void compile_release(struct program *prog);
+/* What crosses a pipe or is cached of a program: its warnings, flags,
+ * compile time and compiled value (none when not built). program_read
+ * takes the rest of r: NULL, or what is wrong. */
+void program_write(struct wbuf *w, const struct program *prog);
+const char *program_read(struct rbuf *r, struct program *prog);
 
 /* Rewrite libbcc's diagnostics for the user: the virtual file name
  * becomes the source's name. Returns a malloc'd string or NULL. */

@@ -1,8 +1,10 @@
 /* compiled.c: the compiled program, encoded and decoded. */
 #include "compiled.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #define MAGIC "BHPROG"
@@ -59,6 +61,22 @@ void wbuf_str(struct wbuf *w, const char *s)
 	}
 	wbuf_u32(w, s ? (uint32_t)len : NULL_STR);
 	wbuf_bytes(w, s, len);
+}
+
+bool wbuf_write(int fd, const struct wbuf *w)
+{
+	size_t off = 0;
+
+	while (!w->failed && off < w->len) {
+		ssize_t n = write(fd, w->p + off, w->len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		off += (size_t)n;
+	}
+	return !w->failed;
 }
 
 uint32_t rbuf_u32(struct rbuf *r)

@@ -98,6 +98,8 @@ void wbuf_u32(struct wbuf *w, uint32_t v);
 void wbuf_bytes(struct wbuf *w, const void *data, size_t len);
 /* A string (NULL is written apart from "", and read back as NULL). */
 void wbuf_str(struct wbuf *w, const char *s);
+/* Write all of w to fd; false if w failed or the write did. */
+bool wbuf_write(int fd, const struct wbuf *w);
 
 struct rbuf {
 	const unsigned char *p;

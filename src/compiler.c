@@ -82,6 +82,53 @@ void compile_release(struct program *prog)
 	prog->diagnostics = NULL;
 }
 
+static void copy_str(char *dst, size_t size, char *s)
+{
+	snprintf(dst, size, "%s", s ? s : "");
+	free(s);
+}
+
+void program_write(struct wbuf *w, const struct program *prog)
+{
+	unsigned char *value = NULL;
+	size_t len = 0;
+
+	if (prog->built && !(value = compiled_encode(&prog->c, &len))) {
+		w->failed = 1;
+		return;
+	}
+	wbuf_str(w, prog->warnings);
+	wbuf_str(w, prog->flags);
+	wbuf_u32(w, (uint32_t)(prog->seconds * 1e6));
+	wbuf_u32(w, (uint32_t)len);
+	wbuf_bytes(w, value, len);
+	free(value);
+}
+
+const char *program_read(struct rbuf *r, struct program *prog)
+{
+	const char *why = "malformed";
+	unsigned char *value;
+	uint32_t vlen;
+
+	prog->warnings = rbuf_str(r);
+	copy_str(prog->flags, sizeof(prog->flags), rbuf_str(r));
+	prog->seconds = rbuf_u32(r) / 1e6;
+	vlen = rbuf_u32(r);
+	if (r->failed || vlen != r->left)
+		return "malformed";
+	if (vlen == 0)
+		return NULL; /* not built */
+	value = rbuf_bytes(r, vlen);
+	if (!value || compiled_decode(&prog->c, value, vlen, &why)) {
+		free(value);
+		return why;
+	}
+	free(value);
+	prog->built = true;
+	return NULL;
+}
+
 /* --- the message --------------------------------------------------- */
 
 int compiler_send(int fd, const struct compile_job *job,
@@ -89,45 +136,23 @@ int compiler_send(int fd, const struct compile_job *job,
 {
 	const struct headers *hdr = job->rounds->hdr;
 	struct wbuf w = {0};
-	unsigned char *value = NULL;
-	size_t len = 0, off = 0;
+	bool sent;
 
-	if (ret == 0 && !(value = compiled_encode(&prog->c, &len)))
-		return -1;
 	wbuf_u32(&w, ret == 0 ? 0 : 1);
 	wbuf_u32(&w, (uint32_t)err->exit_code);
 	wbuf_str(&w, err->msg);
 	wbuf_str(&w, err->details);
-	wbuf_str(&w, prog->warnings);
-	wbuf_str(&w, prog->flags);
 	wbuf_str(&w, prog->log);
-	wbuf_u32(&w, (uint32_t)(prog->seconds * 1e6));
 	wbuf_u32(&w, (uint32_t)hdr->kind);
 	wbuf_str(&w, hdr->path);
 	wbuf_str(&w, hdr->origin);
 	wbuf_str(&w, hdr->merged);
 	wbuf_u32(&w, hdr->mismatched);
 	wbuf_str(&w, hdr->version);
-	wbuf_u32(&w, (uint32_t)len);
-	wbuf_bytes(&w, value, len);
-	free(value);
-	while (!w.failed && off < w.len) {
-		ssize_t n = write(fd, w.p + off, w.len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
+	program_write(&w, ret == 0 ? prog : &(struct program){0});
+	sent = wbuf_write(fd, &w);
 	free(w.p);
-	return off == w.len && !w.failed ? 0 : -1;
-}
-
-static void copy_str(char *dst, size_t size, char *s)
-{
-	snprintf(dst, size, "%s", s ? s : "");
-	free(s);
+	return sent ? 0 : -1;
 }
 
 /* The child's message: 0 (ret set), or -1 when it is not whole. */
@@ -136,39 +161,20 @@ static int receive(const unsigned char *data, size_t len, struct program *prog,
 {
 	struct rbuf r = {.p = data, .left = len};
 	struct headers h = {0};
-	char *details, *flags;
-	unsigned char *value;
-	const char *why;
-	uint32_t vlen;
 
 	*ret = rbuf_u32(&r) ? -1 : 0;
 	err->exit_code = (int)rbuf_u32(&r);
 	copy_str(err->msg, sizeof(err->msg), rbuf_str(&r));
-	details = rbuf_str(&r);
-	error_details(err, details);
-	prog->warnings = rbuf_str(&r);
-	flags = rbuf_str(&r);
-	copy_str(prog->flags, sizeof(prog->flags), flags);
+	error_details(err, rbuf_str(&r));
 	prog->log = rbuf_str(&r);
-	prog->seconds = rbuf_u32(&r) / 1e6;
 	h.kind = (enum headers_kind)rbuf_u32(&r);
 	copy_str(h.path, sizeof(h.path), rbuf_str(&r));
 	copy_str(h.origin, sizeof(h.origin), rbuf_str(&r));
 	copy_str(h.merged, sizeof(h.merged), rbuf_str(&r));
 	h.mismatched = rbuf_u32(&r) != 0;
 	copy_str(h.version, sizeof(h.version), rbuf_str(&r));
-	vlen = rbuf_u32(&r);
-	if (r.failed || vlen != r.left)
+	if (program_read(&r, prog) || (*ret == 0) != prog->built)
 		return -1;
-	if (*ret == 0) {
-		value = rbuf_bytes(&r, vlen);
-		if (!value || compiled_decode(&prog->c, value, vlen, &why)) {
-			free(value);
-			return -1;
-		}
-		free(value);
-		prog->built = true;
-	}
 	/* The child switched trees (an installed one, merged): ours now. */
 	if (strcmp(h.merged, hdr->merged) || strcmp(h.path, hdr->path)) {
 		headers_release(hdr);

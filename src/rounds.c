@@ -241,11 +241,3 @@ int rounds_compile(struct rounds *rd, const struct source *src,
 	prog->diagnostics = NULL;
 	return -1;
 }
-
-void rounds_release(struct rounds *rd)
-{
-	btftypes_release(&rd->btf);
-	free(rd->btf_err.details);
-	rd->btf_err.details = NULL;
-	rd->btf_state = 0;
-}

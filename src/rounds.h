@@ -45,6 +45,5 @@ int rounds_compile(struct rounds *rd, const struct source *src,
 		   const struct tutorial *tu, struct tptypes *types,
 		   struct program *prog, struct compile_opts *copts,
 		   struct error *err);
-void rounds_release(struct rounds *rd);
 
 #endif

@@ -33,6 +33,7 @@ static void sample(struct program *p)
 	memset(p, 0, sizeof(*p));
 	f.insns = insns;
 	p->c = (struct compiled){.license = "GPL", .funcs = &f, .nfuncs = 1};
+	p->built = true;
 	p->warnings = "w.c:1:1: warning: something\n";
 	snprintf(p->flags, sizeof(p->flags), "-DPID_FILTER=0");
 	p->seconds = 0.25;
