@@ -94,6 +94,16 @@ wait_for() {
 	return 1
 }
 
+# wait_file FILE [SECONDS]: true once FILE exists.
+wait_file() {
+	local file="$1" secs="${2:-20}" i
+	for ((i = 0; i < secs * 20; i++)); do
+		[ -e "$file" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # wait_exit PID [SECONDS]: wait for a background process; its status in $RC.
 wait_exit() {
 	local pid="$1" secs="${2:-20}" i

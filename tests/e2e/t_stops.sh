@@ -71,19 +71,34 @@ expect "exit 0, entries printed, nothing cut" "exit $RC, $n entries; $(tail -2 "
 	expect "no cut" "$(grep 'cut short' "$T/whole.err")" sh -c "! grep -q 'cut short' '$T/whole.err'" && ok
 kill "$W" 2>/dev/null
 
-case_ "-c 5 against a fast writer: 5 events and 0 lost; what the stop left is said apart, not called lost"
-# A shell loop of builtin printf: tens of thousands of writes a second,
-# far fewer than the instance's buffer holds in the moment -c 5 takes.
-sh -c 'while :; do printf x; done >/dev/null' &
+case_ "-c 5 against 100 queued writes: 5 events, 0 lost, and the other 95 said apart, not called lost"
+# The writer's 100 writes are all in the instance's buffer before the
+# tracer reads any: the tracer is stopped (SIGSTOP) while they are made.
+# So what -c 5 leaves is known exactly: 95 lines, some read past the 5th
+# in the same read, the rest still queued at the stop. After its burst
+# the writer waits on a FIFO it never gets, so it makes no other write.
+mkfifo "$T/go" "$T/never"
+sh -c ': > "$1/ready"; read x < "$1/go"; i=0
+	while [ $i -lt 100 ]; do printf x; i=$((i + 1)); done >/dev/null
+	: > "$1/burst"; read x < "$1/never"' sh "$T" &
 F=$!
 BG_PIDS+=($F)
-start_hello count -p "$F" -c 5
+wait_file "$T/ready" 10
+start_hello count -p "$F" -c 5 -v
+wait_for "$T/count.err" '\[4/5\] read' 60
+kill -STOP "$HELLO_PID"
+echo go >"$T/go"
+wait_file "$T/burst" 30
+kill -CONT "$HELLO_PID"
 wait_exit "$HELLO_PID" 60 || kill -9 "$HELLO_PID" 2>/dev/null
 kill "$F" 2>/dev/null
 n=$(count "$T/count.out" "^[0-9.]+ +sh +$F ")
-expect "exit 0 and 5 lines of the writer" "exit $RC, $n lines; $(tail -1 "$T/count.err")" \
+last=$(tail -1 "$T/count.err")
+rest=$(echo "$last" | sed -nE 's/.*\(not shown, not lost: ([0-9]+) still queued at the stop, ([0-9]+) read after it\).*/\1 + \2/p')
+expect "exit 0 and 5 lines of the writer" "exit $RC, $n lines; $last" \
 	[ "$RC" = 0 ] && expect "5 lines" "$n" [ "$n" = 5 ] &&
-	expect "'5 events, 0 lost', and the rest said to be not shown, not lost" "$(tail -1 "$T/count.err")" \
-		grep -Eq '^bcc-hello: 5 events, 0 lost \(not shown, not lost: [0-9]+ still queued at the stop, [0-9]+ read after it\)' "$T/count.err" && ok
+	expect "'5 events, 0 lost' first" "$last" grep -Eq '^bcc-hello: 5 events, 0 lost ' "$T/count.err" &&
+	expect "the other 95 said to be not shown, not lost" "$last" [ -n "$rest" ] &&
+	expect "queued + read after = 95" "$rest = $((rest))" [ "$((rest))" = 95 ] && ok
 
 finish
