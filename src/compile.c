@@ -47,21 +47,32 @@ static unsigned dump_flags(enum dump_kind kind)
 	}
 }
 
+/* What each bpf_trace_printk format starts with (tutorial.h). */
+static const char *mark_definition(bool mark)
+{
+	return mark ? "#define " TUTORIAL_MARK " \"" TUTORIAL_MARK_PLACEHOLDER
+		      "\"\n"
+		    : "#define " TUTORIAL_MARK " \"\"\n";
+}
+
 /* The text clang compiles: the tutorial prelude, the field types the
  * header tree lacks, then the rewritten source with #line directives
  * naming the user's file. */
 static char *full_text(const struct source *src, const struct tutorial *tu,
-		       const char *types)
+		       const char *types, bool mark)
 {
 	struct source rewritten = {
 		.text = tu->text, .len = strlen(tu->text), .name = src->name};
 	char *body = translate_source(&rewritten), *all;
+	const char *def = mark_definition(mark);
 
 	if (!body)
 		return NULL;
-	all = malloc(strlen(tu->prelude) + strlen(types) + strlen(body) + 1);
+	all = malloc(strlen(def) + strlen(tu->prelude) + strlen(types) +
+		     strlen(body) + 1);
 	if (all) {
-		strcpy(all, tu->prelude);
+		strcpy(all, def);
+		strcat(all, tu->prelude);
 		strcat(all, types);
 		strcat(all, body);
 	}
@@ -270,7 +281,8 @@ int compile_program(struct program *prog, const struct source *src,
 		snprintf(prog->flags + used, sizeof(prog->flags) - used, "%s%s",
 			 i ? " " : "", cflags[i]);
 	}
-	text = full_text(src, copts->tu, copts->types ? copts->types : "");
+	text = full_text(src, copts->tu, copts->types ? copts->types : "",
+			 copts->mark);
 	if (!text) {
 		free_cflags(cflags, ncflags);
 		return error_set(err, "out of memory");
@@ -337,6 +349,7 @@ void compile_dump_source(const struct compile_opts *copts)
 {
 	/* As translated, without the #line directives that only keep
 	 * diagnostics on the user's lines. */
+	fputs(mark_definition(copts->mark), copts->dump_out);
 	fputs(copts->tu->prelude, copts->dump_out);
 	if (copts->types)
 		fputs(copts->types, copts->dump_out);

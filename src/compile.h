@@ -35,6 +35,9 @@ struct compile_opts {
 	FILE *dump_out;
 	int verbose;
 	bool all_errors; /* no limit on clang's errors (rounds that learn) */
+	/* bpf_trace_printk formats start with the mark's placeholder
+	 * (tutorial.h); false: with nothing. */
+	bool mark;
 	/* Load this function (of this program type) once compiled, with the
 	 * verifier's full log, annotated by libbcc with the source lines,
 	 * into prog->log (compiler.h: after a refusal). NULL otherwise. */

@@ -8,7 +8,7 @@
 #include <zlib.h>
 
 #define MAGIC "BHPROG"
-#define FORMAT_VERSION 1
+#define FORMAT_VERSION 2
 #define NULL_STR 0xffffffffu
 /* Bounds far above any real program, so that a corrupt count can never
  * ask for gigabytes. */
@@ -210,6 +210,16 @@ const char *frame_open(const unsigned char *data, size_t len,
 	return NULL;
 }
 
+static void encode_sites(struct wbuf *w, const struct compiled_site *sites,
+			 uint32_t n)
+{
+	wbuf_u32(w, n);
+	for (uint32_t i = 0; i < n; i++) {
+		wbuf_u32(w, sites[i].func);
+		wbuf_u32(w, sites[i].insn);
+	}
+}
+
 unsigned char *compiled_encode(const struct compiled *c, size_t *len)
 {
 	struct wbuf w = {0};
@@ -224,17 +234,39 @@ unsigned char *compiled_encode(const struct compiled *c, size_t *len)
 	for (uint32_t i = 0; i < c->nfuncs; i++)
 		encode_func(&w, &c->funcs[i]);
 	wbuf_u32(&w, c->pid_sites_known);
-	wbuf_u32(&w, c->npid_sites);
-	for (uint32_t i = 0; i < c->npid_sites; i++) {
-		wbuf_u32(&w, c->pid_sites[i].func);
-		wbuf_u32(&w, c->pid_sites[i].insn);
-	}
+	encode_sites(&w, c->pid_sites, c->npid_sites);
+	wbuf_u32(&w, c->marked);
+	encode_sites(&w, c->mark_sites, c->nmark_sites);
 	if (!frame_seal(&w, MAGIC, FORMAT_VERSION)) {
 		free(w.p);
 		return NULL;
 	}
 	*len = w.len;
 	return w.p;
+}
+
+/* Sites of c's instructions, each span instructions long. */
+static int decode_sites(struct rbuf *r, const struct compiled *c,
+			struct compiled_site **sites, uint32_t *n,
+			uint32_t span)
+{
+	*n = rbuf_u32(r);
+	if (r->failed || *n > r->left / 8)
+		return -1;
+	*sites = calloc(*n ? *n : 1, sizeof(**sites));
+	if (!*sites)
+		return -1;
+	for (uint32_t i = 0; i < *n; i++) {
+		struct compiled_site *st = &(*sites)[i];
+
+		st->func = rbuf_u32(r);
+		st->insn = rbuf_u32(r);
+		if (r->failed || st->func >= c->nfuncs ||
+		    st->insn >= c->funcs[st->func].ninsns ||
+		    c->funcs[st->func].ninsns - st->insn < span)
+			return -1;
+	}
+	return 0;
 }
 
 static int decode_func(struct rbuf *r, struct compiled_func *f,
@@ -315,24 +347,15 @@ static int decode_body(struct compiled *c, struct rbuf *r)
 		if (decode_func(r, &c->funcs[i], c->ntables))
 			return -1;
 	c->pid_sites_known = rbuf_u32(r);
-	c->npid_sites = rbuf_u32(r);
 	if (r->failed || c->pid_sites_known > 1 ||
-	    c->npid_sites > r->left / 8 ||
+	    decode_sites(r, c, &c->pid_sites, &c->npid_sites, 1) ||
 	    (c->npid_sites && !c->pid_sites_known))
 		return -1;
-	c->pid_sites = calloc(c->npid_sites ? c->npid_sites : 1,
-			      sizeof(*c->pid_sites));
-	if (!c->pid_sites)
+	c->marked = rbuf_u32(r);
+	if (r->failed || c->marked > 1 ||
+	    decode_sites(r, c, &c->mark_sites, &c->nmark_sites, 2) ||
+	    (c->nmark_sites && !c->marked))
 		return -1;
-	for (uint32_t i = 0; i < c->npid_sites; i++) {
-		struct compiled_site *st = &c->pid_sites[i];
-
-		st->func = rbuf_u32(r);
-		st->insn = rbuf_u32(r);
-		if (r->failed || st->func >= c->nfuncs ||
-		    st->insn >= c->funcs[st->func].ninsns)
-			return -1;
-	}
 	return r->left ? -1 : 0;
 }
 
@@ -399,11 +422,21 @@ static int same_func(const struct compiled_func *f,
 	return 1;
 }
 
+/* Room for a site at every instruction of c. */
+static struct compiled_site *site_buffer(const struct compiled *c)
+{
+	size_t total = 0;
+
+	for (uint32_t i = 0; i < c->nfuncs; i++)
+		total += c->funcs[i].ninsns;
+	return calloc(total ? total : 1, sizeof(struct compiled_site));
+}
+
 int compiled_find_pid_sites(struct compiled *a, const struct compiled *b,
 			    int32_t pa, int32_t pb)
 {
 	struct compiled_site *sites;
-	uint32_t n = 0, total = 0;
+	uint32_t n = 0;
 
 	if (a->nfuncs != b->nfuncs || a->ntables != b->ntables ||
 	    a->kern_version != b->kern_version ||
@@ -412,9 +445,7 @@ int compiled_find_pid_sites(struct compiled *a, const struct compiled *b,
 	for (uint32_t i = 0; i < a->ntables; i++)
 		if (!same_table(&a->tables[i], &b->tables[i]))
 			return -1;
-	for (uint32_t i = 0; i < a->nfuncs; i++)
-		total += a->funcs[i].ninsns;
-	sites = calloc(total ? total : 1, sizeof(*sites));
+	sites = site_buffer(a);
 	if (!sites)
 		return -1;
 	for (uint32_t i = 0; i < a->nfuncs; i++)
@@ -435,6 +466,79 @@ void compiled_set_pid(struct compiled *c, int32_t pid)
 	for (uint32_t i = 0; i < c->npid_sites; i++)
 		c->funcs[c->pid_sites[i].func].insns[c->pid_sites[i].insn].imm =
 			pid;
+}
+
+/* The 64-bit constant an instruction pair loads: ld_imm64 (BPF_LD |
+ * BPF_IMM | BPF_DW, 0x18), its two halves in the two immediates. */
+static bool ld_imm64_at(const struct compiled_func *f, uint32_t i, uint64_t *v)
+{
+	if (i + 1 >= f->ninsns || f->insns[i].code != 0x18)
+		return false;
+	*v = (uint32_t)f->insns[i].imm | (uint64_t)(uint32_t)f->insns[i + 1].imm
+						 << 32;
+	return true;
+}
+
+static uint64_t bytes_u64(const char b[8])
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | (unsigned char)b[i];
+	return v;
+}
+
+int compiled_find_mark_sites(struct compiled *c, const char placeholder[8])
+{
+	uint64_t want = bytes_u64(placeholder), v;
+	uint32_t n = 0;
+	struct compiled_site *sites;
+	int stray = 0;
+
+	sites = site_buffer(c);
+	if (!sites)
+		return -1;
+	for (uint32_t fi = 0; fi < c->nfuncs; fi++) {
+		const struct compiled_func *f = &c->funcs[fi];
+
+		for (uint32_t i = 0; i < f->ninsns; i++) {
+			if (ld_imm64_at(f, i, &v)) {
+				if (v == want)
+					sites[n++] = (struct compiled_site){
+						.func = fi, .insn = i};
+				/* a half of it elsewhere: stored apart */
+				stray |= v != want &&
+					 ((uint32_t)v == (uint32_t)want ||
+					  v >> 32 == want >> 32);
+				i++;
+				continue;
+			}
+			stray |= (uint32_t)f->insns[i].imm == (uint32_t)want ||
+				 (uint32_t)f->insns[i].imm == want >> 32;
+		}
+	}
+	if (stray) {
+		free(sites);
+		return -1;
+	}
+	free(c->mark_sites);
+	c->mark_sites = sites;
+	c->nmark_sites = n;
+	c->marked = 1;
+	return 0;
+}
+
+void compiled_set_mark(struct compiled *c, const char mark[8])
+{
+	uint64_t v = bytes_u64(mark);
+
+	for (uint32_t i = 0; i < c->nmark_sites; i++) {
+		struct bpf_insn *in = &c->funcs[c->mark_sites[i].func]
+					       .insns[c->mark_sites[i].insn];
+
+		in[0].imm = (int32_t)(uint32_t)v;
+		in[1].imm = (int32_t)(uint32_t)(v >> 32);
+	}
 }
 
 const struct compiled_func *compiled_func(const struct compiled *c,
@@ -467,5 +571,6 @@ void compiled_release(struct compiled *c)
 	free(c->tables);
 	free(c->license);
 	free(c->pid_sites);
+	free(c->mark_sites);
 	memset(c, 0, sizeof(*c));
 }

@@ -66,6 +66,12 @@ struct compiled {
 	struct compiled_site *pid_sites;
 	uint32_t npid_sites;
 	uint32_t pid_sites_known;
+	/* Where the mark's placeholder is loaded (ld_imm64 pairs), so each
+	 * run patches in its own (compiled_set_mark). marked is false for a
+	 * program whose bpf_trace_printk lines carry no mark (tutorial.h). */
+	struct compiled_site *mark_sites;
+	uint32_t nmark_sites;
+	uint32_t marked;
 };
 
 /* The encoding of c, malloc'd, its size in *len; NULL if out of memory. */
@@ -82,6 +88,12 @@ int compiled_find_pid_sites(struct compiled *a, const struct compiled *b,
 			    int32_t pa, int32_t pb);
 /* Patch pid in at every PID site. */
 void compiled_set_pid(struct compiled *c, int32_t pid);
+/* Find where the 8 bytes of placeholder are loaded as one constant: 0
+ * (marked set, the sites recorded), or -1 if half of it is loaded apart
+ * (an unaligned format: the mark cannot be patched), or out of memory. */
+int compiled_find_mark_sites(struct compiled *c, const char placeholder[8]);
+/* Patch mark in at every mark site. */
+void compiled_set_mark(struct compiled *c, const char mark[8]);
 /* The function called name, or NULL. */
 const struct compiled_func *compiled_func(const struct compiled *c,
 					  const char *name);

@@ -5,9 +5,41 @@
 #include "compiler.h"
 #include "error.h"
 #include "rounds.h"
+#include "tutorial.h"
 
 #include <stdlib.h>
 #include <unistd.h>
+
+/* The program, and with job->pid_alt its PID sites. */
+static int compile_all(const struct compile_job *job,
+		       struct compile_opts *copts, struct program *prog,
+		       struct error *err)
+{
+	int ret = rounds_compile(job->rounds, job->src, job->tu, job->types,
+				 prog, copts, err);
+
+	if (ret == 0 && job->pid_alt) {
+		/* the same program with another placeholder PID: where the
+		 * two differ, and only there, is the PID */
+		struct compile_opts alt = *copts;
+		struct program other = {0};
+		struct error ignored = {0};
+
+		alt.pid_filter = job->pid_alt;
+		alt.tu = job->tu_alt;
+		alt.dump = DUMP_NONE;
+		alt.explain = NULL;
+		job->rounds->verbose = 0; /* said once */
+		if (rounds_compile(job->rounds, job->src, job->tu_alt,
+				   job->types, &other, &alt, &ignored) == 0)
+			compiled_find_pid_sites(&prog->c, &other.c,
+						copts->pid_filter,
+						job->pid_alt);
+		compile_release(&other);
+		free(ignored.details);
+	}
+	return ret;
+}
 
 __attribute__((visibility("default"))) int
 compiler_child_main(const struct compile_job *job, int fd)
@@ -22,26 +54,16 @@ compiler_child_main(const struct compile_job *job, int fd)
 	capture_share(job->diag_fd);
 	copts.explain = job->explain;
 	copts.explain_type = job->explain_type;
-	ret = rounds_compile(job->rounds, job->src, job->tu, job->types, &prog,
-			     &copts, &err);
-	if (ret == 0 && job->pid_alt) {
-		/* the same program with another placeholder PID: where the
-		 * two differ, and only there, is the PID */
-		struct compile_opts alt = copts;
-		struct program other = {0};
-		struct error ignored = {0};
-
-		alt.pid_filter = job->pid_alt;
-		alt.tu = job->tu_alt;
-		alt.dump = DUMP_NONE;
-		alt.explain = NULL;
-		job->rounds->verbose = 0; /* said once */
-		if (rounds_compile(job->rounds, job->src, job->tu_alt,
-				   job->types, &other, &alt, &ignored) == 0)
-			compiled_find_pid_sites(&prog.c, &other.c,
-						copts.pid_filter, job->pid_alt);
-		compile_release(&other);
-		free(ignored.details);
+	copts.mark = !job->tu->unmarked;
+	ret = compile_all(job, &copts, &prog, &err);
+	if (ret == 0 && copts.mark &&
+	    compiled_find_mark_sites(&prog.c, TUTORIAL_MARK_PLACEHOLDER)) {
+		/* the placeholder was stored apart, in pieces that cannot
+		 * be patched: the program's lines go unmarked */
+		compile_release(&prog);
+		copts.mark = false;
+		job->rounds->verbose = 0;
+		ret = compile_all(job, &copts, &prog, &err);
 	}
 	if (compiler_send(fd, job, &prog, ret, &err))
 		return 1;

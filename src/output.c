@@ -267,6 +267,7 @@ int output_line(const char *line, size_t len, void *ctx)
 {
 	struct output *o = ctx;
 	struct trace_line tl;
+	size_t mark_at = 0;
 
 	if (o->failed)
 		return 1;
@@ -290,10 +291,17 @@ int output_line(const char *line, size_t len, void *ctx)
 			put_escaped(o, CONTINUATION, line, len, false);
 		return 0;
 	}
-	if (o->no_printk) {
+	if (o->no_printk ||
+	    (o->marked && (tl.msg_len < sizeof(o->mark) ||
+			   memcmp(tl.msg, o->mark, sizeof(o->mark))))) {
 		o->others++;
 		o->in_own = true; /* and its continuation lines */
 		return 0;
+	}
+	if (o->marked) {
+		mark_at = tl.msg - line;
+		tl.msg += sizeof(o->mark);
+		tl.msg_len -= sizeof(o->mark);
 	}
 	o->in_own = hidden(o, tl.pid);
 	if (o->in_own)
@@ -320,6 +328,10 @@ int output_line(const char *line, size_t len, void *ctx)
 		snprintf(o->last.comm, sizeof(o->last.comm), "%.*s",
 			 (int)tl.comm_len, tl.comm);
 		trace_json(o, tl.msg, tl.msg_len, false);
+	} else if (o->raw && o->marked) {
+		/* the kernel's line, but for the mark */
+		ctype_escape_write(o->out, line, mark_at, true);
+		put_escaped(o, "", tl.msg, tl.msg_len, true);
 	} else if (o->raw) {
 		put_escaped(o, "", line, len, true);
 	} else {

@@ -22,7 +22,8 @@ struct output {
 				    by the user's choice, and not lost */
 	unsigned long unwritten; /* lost: the output's reader took no more */
 	unsigned long own;	 /* events of our own process, hidden */
-	unsigned long others;	 /* -p: lines of other processes, hidden */
+	unsigned long others;	 /* lines of other programs, or of other
+				    processes under -p, hidden */
 	pid_t last_tid, last_tgid; /* the last thread looked up, for -p */
 	bool header_done;
 	struct comm_entry { /* names read from /proc since the last flush */
@@ -39,7 +40,12 @@ struct output {
 	bool in_own;	/* continuation lines belong to a hidden event */
 	bool no_printk; /* the program never calls bpf_trace_printk: every
 			   trace line is another program's, hidden */
-	bool failed;	/* writing to out failed (EPIPE...) */
+	/* The program's lines start with mark (tutorial.h), stripped here;
+	 * a line without it is another program's, hidden, counted in
+	 * others: no traced string can forge one of ours. */
+	bool marked;
+	char mark[8];
+	bool failed; /* writing to out failed (EPIPE...) */
 	/* The stop signal the read loop acts on, set by its handler; a
 	 * reload_signal there (SIGHUP under --watch) is no stop. Once it is
 	 * set nothing more is written: a write blocked on a full pipe is

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -236,6 +237,8 @@ static int compile_version(struct version *v, struct run *r,
 	compiled = compiler_compile(job, &r->cache, &v->prog, err);
 	if (compiled)
 		return compiled;
+	/* the run's own mark, in no cache entry: patched in after */
+	compiled_set_mark(&v->prog.c, r->mark);
 	if (v->prog.warnings)
 		fputs(v->prog.warnings, stderr);
 	if (v->prog.cached)
@@ -246,6 +249,11 @@ static int compile_version(struct version *v, struct run *r,
 		narrate(opts->verbose,
 			"[1/5] compiled in %.3f s with %s (and libbcc's own)",
 			v->prog.seconds, v->prog.flags);
+	if (v->tu.printk)
+		narrate(opts->verbose, "[1/5] %s",
+			v->prog.c.marked
+				? "bpf_trace_printk lines marked as this run's (other programs' are hidden)"
+				: "bpf_trace_printk lines unmarked (a call's '(' is not on its line, or its format is stored in pieces): told from other programs' by PID only");
 	if (v->prog.c.pid_sites_known)
 		narrate(opts->verbose,
 			"[1/5] PID_FILTER=%d patched in at %u instruction%s (compiled once for every PID, with a placeholder)",
@@ -329,6 +337,13 @@ static int attach_version(struct version *v, struct run *r, struct error *err)
 	return 0;
 }
 
+/* The output follows the attached version's program. */
+static void output_program(struct run *r, const struct version *v)
+{
+	r->out.no_printk = !v->tu.printk;
+	r->out.marked = v->prog.c.marked;
+}
+
 /* --watch: build and attach the new version while the old one runs;
  * only then detach the old one, so no event is missed (a few may be seen
  * twice). A version that fails leaves the last good one running. */
@@ -364,7 +379,7 @@ static void reload(struct run *r)
 	r->lost_records += events_lost(&old->ev);
 	release_version(old);
 	*cur = spare;
-	r->out.no_printk = !spare->tu.printk;
+	output_program(r, spare);
 	fprintf(stderr, "bcc-hello: %s reloaded %s (compiled in %.3f s)\n",
 		when, r->opts->file, spare->prog.seconds);
 	/* The released version's memory is free for the next one. */
@@ -599,6 +614,24 @@ static int find_headers(struct run *r, struct error *err)
 	return 0;
 }
 
+/* The run's mark (tutorial.h): 8 random letters and digits, never a
+ * byte a format or a trace line treats apart ('%', '\\', NUL, newline).
+ * Only root can read a trace buffer or a loaded program, so no other
+ * user learns it. */
+static int make_mark(char mark[8], struct error *err)
+{
+	static const char set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "abcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned char b[8];
+
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
+		return error_set(err, "cannot draw this run's random mark: %s",
+				 strerror(errno));
+	for (size_t i = 0; i < sizeof(b); i++)
+		mark[i] = set[b[i] % (sizeof(set) - 1)];
+	return 0;
+}
+
 int run_prepare(struct run *r, struct error *err)
 {
 	const struct options *opts = r->opts;
@@ -609,7 +642,7 @@ int run_prepare(struct run *r, struct error *err)
 	r->rounds.file = opts->file;
 	r->rounds.verbose = opts->verbose;
 	if (privilege_check(err) || read_source(r->cur, opts, err) ||
-	    tracefs_open(&r->tfs, err))
+	    make_mark(r->mark, err) || tracefs_open(&r->tfs, err))
 		return -1;
 	headers_roots_system(&r->roots);
 	if (headers_check_tmp_dir(r->roots.tmp_dir, err))
@@ -668,7 +701,8 @@ int run_attach(struct run *r, struct error *err)
 	output_init(&r->out, stdout, opts->raw, getpid(), opts->pid,
 		    opts->count);
 	r->out.json = opts->json;
-	r->out.no_printk = !r->cur->tu.printk;
+	memcpy(r->out.mark, r->mark, sizeof(r->out.mark));
+	output_program(r, r->cur);
 	r->out.stop = &exiting;
 	r->out.reload_signal = opts->watch ? SIGHUP : 0;
 	if (attach_version(r->cur, r, err))

@@ -58,6 +58,7 @@ struct run {
 	struct version versions[2];
 	struct version *cur; /* the one attached */
 	pid_t compiler;	     /* a compiler's child still exiting, or 0 */
+	char mark[8];	     /* starts its program's trace lines (tutorial.h) */
 };
 
 /* Set r up for opts (nothing acquired yet) and install the stop signals'

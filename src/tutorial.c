@@ -228,8 +228,30 @@ static const char *setting_for(const char *name, const struct setting *sets,
 	return NULL;
 }
 
+/* A call of bpf_trace_printk (or bpf_printk), its name ending at j:
+ * written as bpf_trace_printk with TUTORIAL_MARK before its format, when
+ * its '(' is on this line; else the program is unmarked. Returns where
+ * the rest of the line starts. */
+static size_t mark_call(struct tutorial *tu, struct strbuf *o, const char *line,
+			size_t len, size_t j)
+{
+	size_t k = j;
+
+	strbuf_adds(o, "bpf_trace_printk");
+	while (k < len && (line[k] == ' ' || line[k] == '\t'))
+		k++;
+	if (k == len || line[k] != '(') {
+		tu->unmarked = true;
+		return j;
+	}
+	strbuf_add(o, line + j, k + 1 - j);
+	strbuf_adds(o, TUTORIAL_MARK " ");
+	return k + 1;
+}
+
 /* Rewrite one line outside comments and strings: bpf_printk becomes
- * bpf_trace_printk, and SEC("...") is recorded. *in_comment carries a
+ * bpf_trace_printk, each call is marked (mark_call), and SEC("...") is
+ * recorded. *in_comment carries a
  * block comment across lines. */
 static void rewrite_tokens(struct tutorial *tu, struct strbuf *o,
 			   const char *line, size_t len, bool *in_comment)
@@ -269,10 +291,12 @@ static void rewrite_tokens(struct tutorial *tu, struct strbuf *o,
 
 			while (j < len && ident_char(line[j]))
 				j++;
-			if (j - i == 10 &&
-			    !strncmp(line + i, "bpf_printk", 10)) {
-				strbuf_adds(o, "bpf_trace_printk");
-				tu->libbpf_style = true;
+			if ((j - i == 10 &&
+			     !strncmp(line + i, "bpf_printk", 10)) ||
+			    (j - i == 16 &&
+			     !strncmp(line + i, "bpf_trace_printk", 16))) {
+				tu->libbpf_style |= j - i == 10;
+				j = mark_call(tu, o, line, len, j);
 			} else {
 				if (j - i == 3 &&
 				    !strncmp(line + i, "SEC", 3) && j < len &&

@@ -53,7 +53,21 @@ struct tutorial {
 	bool libbpf_style; /* any of the above was found */
 	bool vmlinux;	   /* it includes "vmlinux.h": every kernel type */
 	bool printk; /* it prints with bpf_trace_printk (trace_pipe lines) */
+	/* A call whose format could not be marked (its '(' on another
+	 * line): this run's lines cannot be told from other programs'. */
+	bool unmarked;
 };
+
+/* Each bpf_trace_printk call's format starts with this macro, defined
+ * before the program (compile.c): an 8-byte placeholder that each run
+ * replaces with its own secret in the compiled instructions
+ * (compiled_set_mark), so that its reader knows its program's lines from
+ * any other program's (the kernel writes them all into every buffer that
+ * records the event), and no traced string can forge one. Defined as ""
+ * where that cannot be done. */
+#define TUTORIAL_MARK "__bh_mark"
+#define TUTORIAL_MARK_PLACEHOLDER "bh:mark:"
+#define TUTORIAL_MARK_LEN 8
 
 /* Rewrite text (name for messages). sets: --set values; pid: -p value
  * (0 = none), given to a const global named pid_filter or PID_FILTER. */

@@ -265,6 +265,75 @@ TEST(pid_sites_survive_the_encoding_and_are_checked)
 	free(ca.pid_sites);
 }
 
+/* The 8 bytes of s as the two immediates of an ld_imm64 at in[0..1]. */
+static void load_bytes(struct bpf_insn *in, const char *s)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | (unsigned char)s[i];
+	in[0] = (struct bpf_insn){.code = BPF_LD | BPF_IMM | BPF_DW,
+				  .dst_reg = 1,
+				  .imm = (int32_t)(uint32_t)v};
+	in[1] = (struct bpf_insn){.imm = (int32_t)(uint32_t)(v >> 32)};
+}
+
+TEST(the_mark_is_found_where_its_placeholder_is_loaded_and_patched_there)
+{
+	struct bpf_insn in[7];
+	struct compiled_func f = {.name = "p", .insns = in, .ninsns = 7};
+	struct compiled c = {.license = "GPL", .funcs = &f, .nfuncs = 1};
+	const char *why = NULL;
+	struct compiled out;
+	unsigned char *bytes;
+	size_t len;
+
+	load_bytes(in, "bh:mark:");
+	load_bytes(in + 2, "Hello wo"); /* the format's next 8 bytes */
+	load_bytes(in + 4, "bh:mark:");
+	in[6] = (struct bpf_insn){.code = BPF_JMP | BPF_EXIT};
+	CHECK_INT(compiled_find_mark_sites(&c, "bh:mark:"), 0);
+	CHECK_INT(c.marked, 1);
+	CHECK_INT(c.nmark_sites, 2);
+	CHECK_INT(c.mark_sites[1].insn, 4);
+	bytes = compiled_encode(&c, &len);
+	CHECK_INT(compiled_decode(&out, bytes, len, &why), 0);
+	CHECK_INT(out.marked, 1);
+	CHECK_INT(out.nmark_sites, 2);
+	compiled_set_mark(&out, "Zx81QpLm");
+	load_bytes(in, "Zx81QpLm");
+	CHECK_INT(out.funcs[0].insns[0].imm, in[0].imm);
+	CHECK_INT(out.funcs[0].insns[1].imm, in[1].imm);
+	CHECK_INT(out.funcs[0].insns[4].imm, in[0].imm);
+	CHECK_INT(out.funcs[0].insns[5].imm, in[1].imm);
+	CHECK_INT(out.funcs[0].insns[2].imm, c.funcs[0].insns[2].imm);
+	compiled_release(&out);
+	free(bytes);
+	c.mark_sites[1].insn = 6; /* its pair would run past the function */
+	bytes = compiled_encode(&c, &len);
+	CHECK_INT(compiled_decode(&out, bytes, len, &why), -1);
+	free(bytes);
+	free(c.mark_sites);
+}
+
+TEST(half_a_placeholder_stored_apart_leaves_the_program_unmarked)
+{
+	struct bpf_insn in[3];
+	struct compiled_func f = {.name = "p", .insns = in, .ninsns = 3};
+	struct compiled c = {.license = "GPL", .funcs = &f, .nfuncs = 1};
+	uint32_t half = 0;
+
+	for (int i = 3; i >= 0; i--)
+		half = half << 8 | (unsigned char)"ark:"[i];
+	load_bytes(in, "bh:mark:");
+	/* an unaligned format: "ark:" stored on its own as well */
+	in[2] = (struct bpf_insn){.code = BPF_ALU64 | BPF_MOV | BPF_K,
+				  .imm = (int32_t)half};
+	CHECK_INT(compiled_find_mark_sites(&c, "bh:mark:"), -1);
+	CHECK_INT(c.marked, 0);
+	CHECK_INT(c.nmark_sites, 0);
+}
+
 int main(void)
 {
 	RUN(a_program_decodes_to_what_was_encoded);
@@ -275,5 +344,7 @@ int main(void)
 	RUN(the_pid_sites_are_where_two_placeholders_differ_and_any_pid_patches_in);
 	RUN(a_pid_that_shapes_more_than_a_constant_is_refused);
 	RUN(pid_sites_survive_the_encoding_and_are_checked);
+	RUN(the_mark_is_found_where_its_placeholder_is_loaded_and_patched_there);
+	RUN(half_a_placeholder_stored_apart_leaves_the_program_unmarked);
 	return check_failures ? 1 : 0;
 }

@@ -142,7 +142,8 @@ TEST(a_source_without_a_final_newline_keeps_its_line_count)
 		return;
 	CHECK_INT(count_lines(tu.text), 3);
 	CHECK_STR(line_of(tu.text, 4),
-		  "int f(void *ctx) { bpf_trace_printk(\"x\"); return 0; }");
+		  "int f(void *ctx) { bpf_trace_printk(" TUTORIAL_MARK
+		  " \"x\"); return 0; }");
 	tutorial_release(&tu);
 }
 
@@ -262,9 +263,9 @@ TEST(a_comment_left_open_by_a_const_global_stays_open)
 	/* Only the comment still open at the end of the line is kept. */
 	CHECK_STR(line_of(tu.text, 3), "#define max ((int)(5)) /* b");
 	CHECK_STR(line_of(tu.text, 4), " * c");
-	CHECK_STR(
-		line_of(tu.text, 5),
-		" */ int f(void *ctx) { bpf_trace_printk(\"x\"); return 0; }");
+	CHECK_STR(line_of(tu.text, 5),
+		  " */ int f(void *ctx) { bpf_trace_printk(" TUTORIAL_MARK
+		  " \"x\"); return 0; }");
 	CHECK_INT(tu.nconsts, 2);
 	tutorial_release(&tu);
 }
@@ -303,15 +304,34 @@ TEST(bpf_printk_becomes_bpf_trace_printk_only_where_it_is_code)
 
 	if (rewrite(&tu, minimal, NULL, 0, 0))
 		return;
-	CHECK_STR(line_of(tu.text, 23),
-		  "\tbpf_trace_printk(\"bpf_printk from %d.\\n\", pid); // "
-		  "bpf_printk");
+	CHECK_STR(line_of(tu.text, 23), "\tbpf_trace_printk(" TUTORIAL_MARK
+					" \"bpf_printk from %d.\\n\", pid); // "
+					"bpf_printk");
 	CHECK_STR(line_of(tu.text, 24),
 		  "\tmy_bpf_printk_x(local); bpf_printk_x(); x_bpf_printk();");
 	CHECK_STR(line_of(tu.text, 25),
-		  "\t/* bpf_printk */ bpf_trace_printk(\"two\");");
+		  "\t/* bpf_printk */ bpf_trace_printk(" TUTORIAL_MARK
+		  " \"two\");");
 	CHECK_STR(line_of(tu.text, 1),
 		  "/* minimal.bpf.c: bpf_printk(\"in a block comment\") */");
+	tutorial_release(&tu);
+}
+
+TEST(a_call_with_its_parenthesis_on_the_next_line_leaves_the_program_unmarked)
+{
+	static const char text[] = "int f(void *ctx) {\n"
+				   "\tbpf_trace_printk (\"a\");\n"
+				   "\tbpf_trace_printk\n"
+				   "\t\t(\"b\");\n"
+				   "\treturn 0; }\n";
+	struct tutorial tu;
+
+	if (rewrite(&tu, text, NULL, 0, 0))
+		return;
+	CHECK_STR(line_of(tu.text, 2),
+		  "\tbpf_trace_printk (" TUTORIAL_MARK " \"a\");");
+	CHECK_STR(line_of(tu.text, 3), "\tbpf_trace_printk");
+	CHECK(tu.unmarked);
 	tutorial_release(&tu);
 }
 
@@ -328,7 +348,8 @@ TEST(bpf_printk_in_a_comment_over_several_lines_is_left_alone)
 		return;
 	CHECK_STR(line_of(tu.text, 2), " * bpf_printk(\"x\") prints");
 	CHECK_STR(line_of(tu.text, 4),
-		  "int f(void *ctx) { bpf_trace_printk(\"a \\\" bpf_printk\"); "
+		  "int f(void *ctx) { bpf_trace_printk(" TUTORIAL_MARK
+		  " \"a \\\" bpf_printk\"); "
 		  "return 0; }");
 	tutorial_release(&tu);
 }
@@ -521,7 +542,11 @@ TEST(a_plain_bcc_source_is_left_as_it_is)
 		return;
 	CHECK(!tu.libbpf_style);
 	CHECK_STR(tu.prelude, "");
-	CHECK_STR(tu.text, hello);
+	/* but for the mark before the format */
+	CHECK_STR(line_of(tu.text, 11),
+		  "\tbpf_trace_printk(" TUTORIAL_MARK
+		  " \"BPF triggered from PID %d.\\n\", pid);");
+	CHECK(!tu.unmarked);
 	CHECK_INT(tu.nsections, 0);
 	CHECK_INT(tu.nconsts, 0);
 	tutorial_release(&tu);
@@ -554,6 +579,7 @@ int main(void)
 	RUN(a_comment_left_open_by_a_const_global_stays_open);
 	RUN(comments_and_quotes_inside_a_rewritten_line_stay_out_of_its_replacement);
 	RUN(bpf_printk_becomes_bpf_trace_printk_only_where_it_is_code);
+	RUN(a_call_with_its_parenthesis_on_the_next_line_leaves_the_program_unmarked);
 	RUN(bpf_printk_in_a_comment_over_several_lines_is_left_alone);
 	RUN(the_license_line_becomes_bpf_license);
 	RUN(const_globals_become_typed_macros);

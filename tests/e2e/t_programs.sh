@@ -192,8 +192,10 @@ run dump -f "$T/minimal.c" --dump source --dry-run
 expect "exit 0" "exit $RC: $(said dump)" [ "$RC" = 0 ] &&
 	expect "'#define BPF_LICENSE Dual BSD/GPL'" "$(grep -m1 LICENSE "$T/dump.out")" \
 		grep -qx '#define BPF_LICENSE Dual BSD/GPL' "$T/dump.out" &&
-	expect "bpf_trace_printk(\"$TAG minimal saw %d.\\n\", pid);" "$(grep -m1 printk "$T/dump.out")" \
-		grep -qF "bpf_trace_printk(\"$TAG minimal saw %d.\\n\", pid);" "$T/dump.out" &&
+	expect "bpf_trace_printk(__bh_mark \"$TAG minimal saw %d.\\n\", pid);" "$(grep -m1 printk "$T/dump.out")" \
+		grep -qF "bpf_trace_printk(__bh_mark \"$TAG minimal saw %d.\\n\", pid);" "$T/dump.out" &&
+	expect "the mark's placeholder defined" "$(grep -m1 __bh_mark "$T/dump.out")" \
+		grep -qx '#define __bh_mark "bh:mark:"' "$T/dump.out" &&
 	expect "no bpf_printk left" "$(grep -m1 'bpf_printk' "$T/dump.out")" \
 		sh -c "! grep -q '\\<bpf_printk' '$T/dump.out'" &&
 	expect "the whole program, to its entry point" "$(grep -c . "$T/dump.out") lines" \
