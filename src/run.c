@@ -269,6 +269,7 @@ static int load_version(struct version *v, struct run *r,
 	const struct options *opts = r->opts;
 	char kprobe_events[PATH_MAX];
 	struct tracepipe *tp = r->tp ? r->tp : &r->guard;
+	int fds[LOAD_MAX];
 	struct load_opts lo;
 	double t0 = now_seconds();
 	int loaded;
@@ -284,7 +285,9 @@ static int load_version(struct version *v, struct run *r,
 				.explain_ctx = (void *)job};
 	tracepipe_before_load(tp, &r->tfs, v->tu.printk);
 	loaded = load_programs(&v->set, &v->prog, &v->src, &v->tu, &lo, err);
-	tracepipe_after_load(tp, &r->tfs, loaded == 0);
+	for (size_t i = 0; i < v->set.n; i++)
+		fds[i] = v->set.progs[i].fd;
+	tracepipe_after_load(tp, &r->tfs, loaded == 0, fds, v->set.n);
 	if (loaded)
 		return -1;
 	narrate_loaded(opts, &v->set, now_seconds() - t0);
@@ -587,6 +590,7 @@ void run_init(struct run *r, const struct options *opts)
 	r->rounds.hdr = &r->hdr;
 	r->rounds.roots = &r->roots;
 	r->guard.instance = true; /* for --dry-run: see struct run */
+	r->guard.top_lock = -1;
 	setup_signals(&r->stop_set);
 }
 
@@ -758,6 +762,7 @@ void run_release(struct run *r)
 		free(r->tp);
 		r->tp = NULL;
 	}
+	tracepipe_end_watch(&r->guard);
 	watch_release(&r->watch);
 	cache_close(&r->cache);
 	headers_release(&r->hdr);

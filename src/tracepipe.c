@@ -4,6 +4,7 @@
 #include "util.h"
 #include "tracefs.h"
 
+#include <bpf/bpf.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -291,6 +292,8 @@ int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs, bool global,
 	tp->lost_base = 0;
 	tp->top_was_off = false;
 	tp->top_lock = -1;
+	tp->watch_until = tp->settle_until = 0;
+	tp->nours = 0;
 	if (global) {
 		path_fmt(tp->dir, sizeof(tp->dir), "%s", tfs->path);
 		if (tracefs_read(tp->dir, "tracing_on", v, sizeof(v)) > 0 &&
@@ -335,63 +338,135 @@ fail:
 }
 
 #define TOP_PRINTK_ENABLE "events/bpf_trace/bpf_trace_printk/enable"
+/* How long the watch goes on after the last time the event was seen on,
+ * and at most after the load. */
+#define SETTLE_SECONDS 0.25
+#define WATCH_SECONDS 3.0
+
+/* The highest BPF program ID now, 0 if none. */
+static uint32_t last_prog_id(void)
+{
+	uint32_t id = 0, next;
+
+	while (bpf_prog_get_next_id(id, &next) == 0)
+		id = next;
+	return id;
+}
+
+/* Was a program loaded since the watch began that is not ours? Another
+ * tool (BCC's Python, say) loaded one: it asked for the event too. */
+static bool foreign_load(const struct tracepipe *tp)
+{
+	uint32_t id = tp->base_id, next;
+
+	while (bpf_prog_get_next_id(id, &next) == 0) {
+		bool ours = false;
+
+		for (size_t i = 0; i < tp->nours; i++)
+			ours |= tp->ours[i] == next;
+		if (!ours)
+			return true;
+		id = next;
+	}
+	return false;
+}
+
+static void end_watch(struct tracepipe *tp)
+{
+	if (tp->top_lock >= 0)
+		close(tp->top_lock); /* releases the lock */
+	tp->top_lock = -1;
+	tp->top_was_off = false;
+	tp->watch_until = tp->settle_until = 0;
+	tp->nours = 0;
+}
+
+/* The event on: turn it off, unless another tool's load asked for it
+ * (then the watch ends, and it stays on). False when the watch ended. */
+static bool undo_enable(struct tracepipe *tp, const struct tracefs *tfs)
+{
+	char v[16];
+
+	if (tracefs_read(tfs->path, TOP_PRINTK_ENABLE, v, sizeof(v)) <= 0 ||
+	    v[0] != '1')
+		return true;
+	if (foreign_load(tp)) {
+		end_watch(tp);
+		return false;
+	}
+	tracefs_write(tfs->path, TOP_PRINTK_ENABLE, "0");
+	tp->settle_until = now_seconds() + SETTLE_SECONDS;
+	return true;
+}
 
 void tracepipe_before_load(struct tracepipe *tp, const struct tracefs *tfs,
 			   bool uses_printk)
 {
 	char p[PATH_MAX], v[16];
 
-	tp->top_was_off = false;
-	tp->top_lock = -1;
-	tp->uses_printk = uses_printk;
-	if (!tp->instance || !uses_printk ||
+	if (tp->top_lock >= 0)
+		return; /* a reload while we watch: the watch goes on */
+	if (!uses_printk ||
 	    !path_fmt(p, sizeof(p), "%s/%s", tfs->path, TOP_PRINTK_ENABLE))
 		return;
+	/* --global-pipe takes its turn too: it loads after any watch has
+	 * ended, so no run turns off what its load turned on. */
 	tp->top_lock = open(p, O_RDONLY | O_CLOEXEC);
 	if (tp->top_lock >= 0)
 		flock(tp->top_lock, LOCK_EX);
 	tp->top_was_off =
+		tp->instance &&
 		tracefs_read(tfs->path, TOP_PRINTK_ENABLE, v, sizeof(v)) > 0 &&
 		v[0] == '0';
+	tp->base_id = last_prog_id();
 }
 
 void tracepipe_after_load(struct tracepipe *tp, const struct tracefs *tfs,
-			  bool loaded)
+			  bool loaded, const int *fds, size_t nfds)
 {
-	char v[16];
-
-	/* Wait for the kernel's deferred enabling, then undo it. */
-	for (int ms = 0; tp->top_was_off && loaded && ms < 200; ms++) {
-		if (tracefs_read(tfs->path, TOP_PRINTK_ENABLE, v, sizeof(v)) >
-			    0 &&
-		    v[0] == '1')
-			break;
-		usleep(1000);
+	if (!tp->top_was_off || !loaded) {
+		if (!tp->watch_until)
+			end_watch(tp);
+		return;
 	}
-	if (tp->top_was_off)
-		tracefs_write(tfs->path, TOP_PRINTK_ENABLE, "0");
-	/* On a busy machine the kernel's work can run late, or more than
-	 * once: tracepipe_recheck() watches a while longer. */
-	tp->recheck_until = tp->top_was_off && loaded ? now_seconds() + 0.5 : 0;
-	if (tp->top_lock >= 0)
-		close(tp->top_lock); /* releases the lock */
-	tp->top_lock = -1;
+	for (size_t i = 0; i < nfds && tp->nours < TRACEPIPE_MAX_OURS; i++) {
+		struct bpf_prog_info info = {0};
+		uint32_t len = sizeof(info);
+
+		if (bpf_obj_get_info_by_fd(fds[i], &info, &len) == 0)
+			tp->ours[tp->nours++] = info.id;
+	}
+	tp->watch_until = now_seconds() + WATCH_SECONDS;
+	tp->settle_until = 0;
+	/* Wait (at most 200 ms) for the kernel's deferred enabling, before
+	 * anything is attached, and undo it; tracepipe_recheck() goes on. */
+	for (int ms = 0; ms < 200 && !tp->settle_until; ms++) {
+		if (!undo_enable(tp, tfs))
+			return;
+		if (!tp->settle_until)
+			usleep(1000);
+	}
 }
 
 bool tracepipe_recheck(struct tracepipe *tp, const struct tracefs *tfs)
 {
-	char v[16];
+	double now = now_seconds();
 
-	if (!tp->recheck_until)
+	if (!tp->watch_until)
 		return false;
-	if (now_seconds() > tp->recheck_until) {
-		tp->recheck_until = 0;
+	if (!undo_enable(tp, tfs))
+		return false;
+	if ((tp->settle_until && now > tp->settle_until) ||
+	    now > tp->watch_until) {
+		end_watch(tp);
 		return false;
 	}
-	if (tracefs_read(tfs->path, TOP_PRINTK_ENABLE, v, sizeof(v)) > 0 &&
-	    v[0] == '1')
-		tracefs_write(tfs->path, TOP_PRINTK_ENABLE, "0");
 	return true;
+}
+
+void tracepipe_end_watch(struct tracepipe *tp)
+{
+	end_watch(tp);
 }
 
 long tracepipe_read(struct tracepipe *tp, tracepipe_line_fn on_line, void *ctx)
@@ -423,6 +498,7 @@ long tracepipe_read(struct tracepipe *tp, tracepipe_line_fn on_line, void *ctx)
 
 void tracepipe_release(struct tracepipe *tp)
 {
+	end_watch(tp);
 	if (tp->fd >= 0)
 		close(tp->fd);
 	tp->fd = -1;

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct error;
@@ -18,14 +19,21 @@ struct tracefs;
 
 #define INSTANCE_PREFIX "bcc-hello-"
 
+#define TRACEPIPE_MAX_OURS 64
+
 struct tracepipe {
 	char dir[PATH_MAX]; /* the instance folder, or tracefs for --global-pipe */
 	bool instance;	    /* dir is our instance: removed on release */
-	double recheck_until; /* watch the top-level printk event till then */
-	int fd;		      /* trace_pipe, non-blocking (owned) */
+	/* The top-level printk event is watched till then (0: not): see
+	 * tracepipe_before_load. */
+	double watch_until, settle_until;
+	uint32_t base_id; /* the last BPF program ID before our load */
+	uint32_t ours[TRACEPIPE_MAX_OURS]; /* IDs of the programs we loaded */
+	size_t nours;
+	int fd;			      /* trace_pipe, non-blocking (owned) */
 	unsigned long long lost_base; /* the kernel's lost count at open */
 	bool top_was_off; /* top-level buffer did not record bpf_trace_printk */
-	int top_lock;	  /* held from before to after the load, -1 = none */
+	int top_lock;	  /* held from before the load to the watch's end */
 	bool uses_printk; /* the program calls bpf_trace_printk */
 	char buf[1 << 16]; /* bytes read but not yet split into lines */
 	size_t len;
@@ -71,28 +79,36 @@ int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs, bool global,
 		   struct error *err);
 
 /* Around loading the program. The kernel turns the bpf_trace_printk event
- * on in the top-level buffer when a program that uses it loads. Reading a
- * private instance, we turn it off again if it was off before, so that
- * readers of the shared trace_pipe do not receive our lines. Concurrent
- * bcc-hello runs take turns (flock on the event's enable file), so none
- * mistakes another's load for a reader that wants the event on. Since
- * Linux 6.14 the kernel turns it on from a workqueue, shortly after the
- * load returns: we wait (at most 200 ms) to see it on before turning it
- * off. */
+ * on in the top-level buffer after each load of a program that uses it.
+ * Reading a private instance, we turn it off again if it was off before,
+ * so that readers of the shared trace_pipe do not receive our lines.
+ * Since Linux 6.14 the kernel does it from a workqueue, late on a busy
+ * machine, and once per load: after the load we wait (at most 200 ms,
+ * before anything is attached) to see it on and turn it off, then
+ * tracepipe_recheck() watches on, till SETTLE_SECONDS after it was last
+ * seen on (at most WATCH_SECONDS). bcc-hello runs, --global-pipe ones
+ * too, take turns from before a load to the watch's end (flock on the
+ * event's enable file): none loads while another watches, so none turns
+ * off what another's load turned on, nor takes another's leftover for a
+ * reader's wish. A program loaded meanwhile by another tool (BCC's
+ * Python) ends the watch and the event stays on: that tool asked for it.
+ * fds: the programs we loaded. */
 void tracepipe_before_load(struct tracepipe *tp, const struct tracefs *tfs,
 			   bool uses_printk);
 void tracepipe_after_load(struct tracepipe *tp, const struct tracefs *tfs,
-			  bool loaded);
+			  bool loaded, const int *fds, size_t nfds);
 /* Read what is available (non-blocking). Calls on_line for each complete
  * line; returns bytes read, 0 if nothing was ready, -1 on error (errno). */
 typedef int (*tracepipe_line_fn)(const char *line, size_t len, void *ctx);
 long tracepipe_read(struct tracepipe *tp, tracepipe_line_fn on_line, void *ctx);
 /* Events the kernel dropped or overwrote since open (per-CPU stats). */
 unsigned long long tracepipe_lost(const struct tracepipe *tp);
-/* After a load that had to turn the top-level bpf_trace_printk event
- * off again: turn it off once more if the kernel's late work turned it
- * on. Call it often for half a second; false once that is over. */
+/* While the watch goes on: turn the event off once more if the
+ * kernel's late work turned it on. Call it often; false once the watch
+ * is over (its lock released). */
 bool tracepipe_recheck(struct tracepipe *tp, const struct tracefs *tfs);
+/* End the watch now (its lock released); tracepipe_release does too. */
+void tracepipe_end_watch(struct tracepipe *tp);
 /* Events still in our instance's buffer, never read (at exit). */
 unsigned long long tracepipe_unread(const struct tracepipe *tp);
 /* Close the pipe and remove the instance. */

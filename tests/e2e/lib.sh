@@ -68,6 +68,46 @@ start_writer() {
 	BG_PIDS+=($!)
 }
 
+# The top-level bpf_trace_printk event's enable file: 0 or 1.
+top_enable() { in_tracefs 'cat $TFS/events/bpf_trace/bpf_trace_printk/enable' 2>/dev/null; }
+# Since Linux 6.5 the shared trace_pipe has one reader at a time: those
+# that hold it open now.
+pipe_holders() {
+	local p
+	find /proc/[0-9]*/fd -maxdepth 1 -lname '*/tracing/trace_pipe' 2>/dev/null | cut -d/ -f3 | sort -u |
+		while read -r p; do echo "$p ($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-60))"; done
+}
+
+# bcc-hello keeps its lines out of the shared pipe when bpf_trace_printk
+# was off in the top-level buffer before its load. A --global-pipe run
+# (t_pipes has one), BCC's Python or any program calling bpf_trace_printk
+# loaded by another tool leaves it on, and then the shared pipe receives
+# every line, by design. When nobody reads the shared pipe, the test turns
+# it off, as on a fresh machine, and back on at exit.
+TOP_RESTORE=
+top_off() {
+	[ "$(top_enable)" = 1 ] && [ -z "$(pipe_holders)" ] || return 0
+	in_tracefs 'echo 0 >$TFS/events/bpf_trace/bpf_trace_printk/enable'
+	TOP_RESTORE=1
+	echo "# bpf_trace_printk was on in the top-level buffer, with no reader: off for this test, on again at its end"
+}
+restore_top() {
+	[ -n "$TOP_RESTORE" ] && in_tracefs 'echo 1 >$TFS/events/bpf_trace/bpf_trace_printk/enable'
+	true
+}
+# start_counted NAME N: a writer that waits for a line on $T/NAME.go, makes
+# exactly N writes of one byte to /dev/null, touches $T/NAME.go.done
+# (open(2), no write) and sleeps. Its PID (the shell's own: printf is a
+# builtin) in $WP.
+start_counted() {
+	mkfifo "$T/$1.go"
+	sh -c 'read go <"$1"; i=0
+		while [ $i -lt '"$2"' ]; do printf x; i=$((i + 1)); done >/dev/null
+		: >"$1.done"; exec sleep 1000' sh "$T/$1.go" &
+	WP=$!
+	BG_PIDS+=($WP)
+}
+
 # start_hello NAME ARGS...: run bcc-hello in the background with stdout in
 # $T/NAME.out and stderr in $T/NAME.err; its PID is in $HELLO_PID. Takes a
 # snapshot first, for left_behind.

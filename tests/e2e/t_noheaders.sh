@@ -95,7 +95,7 @@ for t in "$SRC"/tests/e2e/t_*.sh; do
 	# file's first cases already run here: none needs a second run.
 	# t_btf hides the headers itself.
 	case $name in
-	t_noheaders | t_btf | t_coverage | t_soak | t_faults | t_side | t_badinput) continue ;;
+	t_noheaders | t_btf | t_coverage | t_soak | t_faults | t_side | t_shared | t_badinput) continue ;;
 	esac
 	case_ "$name passes where no header package is visible"
 	BCC_HELLO_RELOADS=20 hidden bash "$t" >"$T/$name.log" 2>&1

@@ -40,15 +40,6 @@ else
 			       case '$(read_dir first)/$(read_dir second)' in */instances/bcc-hello-$A/*/instances/bcc-hello-*) ;; *) exit 1;; esac" && ok
 fi
 
-# Since Linux 6.5 the shared trace_pipe has one reader at a time (EBUSY
-# for the next): processes that hold it open now.
-pipe_holders() {
-	local p
-	for p in /proc/[0-9]*; do
-		ls -l "$p/fd" 2>/dev/null | grep -q -- '-> .*/tracing/trace_pipe$' &&
-			echo "${p#/proc/} ($(tr '\0' ' ' <"$p/cmdline" | cut -c1-60))"
-	done
-}
 skip_case() { echo "skip: $1: $2"; }
 
 case_ "a reader of the shared trace_pipe beside it steals none of its events"
