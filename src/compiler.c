@@ -179,7 +179,11 @@ static int receive(const unsigned char *data, size_t len, struct program *prog,
 	if (strcmp(h.merged, hdr->merged) || strcmp(h.path, hdr->path)) {
 		headers_release(hdr);
 		*hdr = h;
-		if (headers_apply(hdr, err))
+		if (headers_hold(hdr))
+			*ret = error_set(err,
+					 "cannot hold the header tree %s: %s",
+					 hdr->merged, strerror(errno));
+		else if (headers_apply(hdr, err))
 			*ret = -1;
 	}
 	return 0;

@@ -10,9 +10,9 @@
  * everything else, the flavour's files winning.
  */
 #include "headers.h"
+#include "owned.h"
 #include "error.h"
 #include "synth.h"
-#include "tracepipe.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PREFIX "linux-headers-"
@@ -229,11 +230,11 @@ static int merge_pair(struct headers *hdr, const struct headers_roots *roots,
 		      const char *flavour, const char *common,
 		      struct error *err)
 {
-	char tmpl[PATH_MAX];
+	char tmpl[PATH_MAX], name[64];
 
-	if (!path_fmt(tmpl, sizeof(tmpl), "%s/bcc-hello-headers-%d-XXXXXX",
-		      roots->tmp_dir, (int)getpid()) ||
-	    !mkdtemp(tmpl))
+	snprintf(name, sizeof(name), "bcc-hello-headers-%d-", (int)getpid());
+	hdr->hold = owned_mkdtemp(roots->tmp_dir, name, tmpl, sizeof(tmpl));
+	if (hdr->hold < 0)
 		return error_set(
 			err,
 			"cannot create a folder in %s to merge %s and %s: %s; set TMPDIR to a writable folder",
@@ -495,8 +496,9 @@ int headers_materialize(struct headers *hdr, const struct headers_roots *roots,
 {
 	if (!hdr->pending)
 		return 0;
-	if (synth_tree(hdr->merged, sizeof(hdr->merged), roots->tmp_dir,
-		       roots->config, roots->usr_include, roots->machine, err))
+	if (synth_tree(hdr->merged, sizeof(hdr->merged), &hdr->hold,
+		       roots->tmp_dir, roots->config, roots->usr_include,
+		       roots->machine, err))
 		return -1;
 	hdr->pending = false;
 	path_fmt(hdr->path, sizeof(hdr->path), "%s", hdr->merged);
@@ -556,31 +558,42 @@ void headers_release(struct headers *hdr)
 	if (hdr->merged[0]) {
 		headers_remove_tree(hdr->merged);
 		hdr->merged[0] = '\0';
+		if (hdr->hold >= 0)
+			close(hdr->hold); /* and the lock with it */
+		hdr->hold = -1;
 	}
+}
+
+int headers_hold(struct headers *hdr)
+{
+	hdr->hold = hdr->merged[0] ? owned_hold(hdr->merged) : -1;
+	return hdr->merged[0] && hdr->hold < 0 ? -1 : 0;
 }
 
 int headers_remove_stale(const char *tmp_dir)
 {
 	static const char prefix[] = "bcc-hello-headers-";
 	DIR *d = opendir(tmp_dir);
+	time_t now = time(NULL);
 	struct dirent *e;
 	int removed = 0;
 
 	if (!d)
 		return 0;
 	while ((e = readdir(d))) {
+		/* ".bcc-hello-headers-...": made, not yet held and renamed
+		 * (owned_mkdtemp): stale only once it is old */
+		bool hidden = e->d_name[0] == '.';
+		const char *n = e->d_name + hidden;
 		char p[PATH_MAX];
 		struct stat st;
-		long pid;
 
-		if (strncmp(e->d_name, prefix, sizeof(prefix) - 1))
-			continue;
-		pid = strtol(e->d_name + sizeof(prefix) - 1, NULL, 10);
-		if (pid <= 0 || pid == getpid() ||
-		    !tracepipe_owner_gone("/proc", (pid_t)pid) ||
+		if (strncmp(n, prefix, sizeof(prefix) - 1) ||
 		    !path_fmt(p, sizeof(p), "%s/%s", tmp_dir, e->d_name) ||
 		    lstat(p, &st) || !S_ISDIR(st.st_mode) ||
-		    st.st_uid != geteuid())
+		    st.st_uid != geteuid() ||
+		    (hidden && now - st.st_mtime < 60) ||
+		    !owned_abandoned(dirfd(d), e->d_name))
 			continue;
 		if (headers_remove_tree(p) == 0)
 			removed++;

@@ -51,6 +51,7 @@ struct headers {
 	char origin[PATH_MAX]; /* what was found, for -v and warnings */
 	char merged
 		[PATH_MAX]; /* our temporary merged tree, removed by release ("" = none) */
+	int hold;	   /* holds merged, when there is one (owned.h) */
 	bool mismatched;   /* headers of another kernel version */
 	bool pending;	   /* a tree to make (roots->lazy), not made yet */
 	char version[128]; /* that version, when mismatched */
@@ -73,7 +74,8 @@ const char *headers_how(const struct headers *hdr);
 int headers_fallback(struct headers *hdr, const struct headers_roots *roots,
 		     struct error *err);
 /* Remove header trees left in tmp_dir by bcc-hello runs that were killed
- * (bcc-hello-headers-<pid>-*, whose owner is gone). Returns how many. */
+ * (bcc-hello-headers-*, of ours, that no live run holds). Returns how
+ * many. */
 int headers_remove_stale(const char *tmp_dir);
 /* Make BCC_KERNEL_SOURCE say what headers_find chose. */
 int headers_apply(const struct headers *hdr, struct error *err);
@@ -85,6 +87,9 @@ void headers_release(struct headers *hdr);
 bool headers_tree_complete(const char *dir);
 /* Remove a folder tree without following symbolic links: each level is
  * opened relative to the one above with O_NOFOLLOW, the top one too. */
+/* Hold the merged tree a compiler's child made (owned.h): 0, or -1 when
+ * it cannot be held. */
+int headers_hold(struct headers *hdr);
 int headers_remove_tree(const char *dir);
 /* May header trees be made in dir, as root? It and every folder above it
  * must belong to root (or to us) and, where others may write, have the

@@ -1,5 +1,6 @@
 /* synth.c: the synthesized header tree (see synth.h). */
 #include "synth.h"
+#include "owned.h"
 #include "error.h"
 #include "headers.h"
 #include "util.h"
@@ -314,10 +315,12 @@ int synth_stub(const char *root, const char *rel)
 		       : 1;
 }
 
-int synth_tree(char *out, size_t size, const char *tmp_dir, const char *config,
-	       const char *usr_include, const char *machine, struct error *err)
+int synth_tree(char *out, size_t size, int *hold, const char *tmp_dir,
+	       const char *config, const char *usr_include, const char *machine,
+	       struct error *err)
 {
-	char tmpl[PATH_MAX], p[PATH_MAX];
+	char tmpl[PATH_MAX], name[64], p[PATH_MAX];
+	int fd;
 
 	path_fmt(p, sizeof(p), "%s/linux/types.h", usr_include);
 	if (access(p, R_OK))
@@ -325,9 +328,9 @@ int synth_tree(char *out, size_t size, const char *tmp_dir, const char *config,
 			err,
 			"no kernel headers, and no user-space API headers to make a tree from (%s): install linux-libc-dev, or linux-headers-amd64",
 			p);
-	if (!path_fmt(tmpl, sizeof(tmpl), "%s/bcc-hello-headers-%d-XXXXXX",
-		      tmp_dir, (int)getpid()) ||
-	    !mkdtemp(tmpl))
+	snprintf(name, sizeof(name), "bcc-hello-headers-%d-", (int)getpid());
+	fd = owned_mkdtemp(tmp_dir, name, tmpl, sizeof(tmpl));
+	if (fd < 0)
 		return error_set(
 			err,
 			"cannot create a folder in %s for kernel headers: %s; set TMPDIR to a writable folder",
@@ -336,10 +339,12 @@ int synth_tree(char *out, size_t size, const char *tmp_dir, const char *config,
 		int e = errno;
 
 		headers_remove_tree(tmpl);
+		close(fd);
 		return error_set(err,
 				 "cannot make a kernel header tree in %s: %s",
 				 tmpl, strerror(e));
 	}
 	path_fmt(out, size, "%s", tmpl);
+	*hold = fd;
 	return 0;
 }

@@ -23,11 +23,13 @@
 
 struct error;
 
-/* Make the tree in a new folder under tmp_dir; its path in out. config:
- * the kernel configuration file (gzip or plain); usr_include: /usr/include;
- * machine: uname -m. Returns 0, or -1 with err set (and nothing left). */
-int synth_tree(char *out, size_t size, const char *tmp_dir, const char *config,
-	       const char *usr_include, const char *machine, struct error *err);
+/* Make the tree in a new folder under tmp_dir; its path in out, the
+ * descriptor that holds it (owned.h) in *hold. config: the kernel
+ * configuration file (gzip or plain); usr_include: /usr/include; machine:
+ * uname -m. Returns 0, or -1 with err set (and nothing left). */
+int synth_tree(char *out, size_t size, int *hold, const char *tmp_dir,
+	       const char *config, const char *usr_include, const char *machine,
+	       struct error *err);
 /* A kernel-internal header the tree lacks (rel: "linux/blkdev.h"), as
  * an empty file in the tree at root: where the kernel's types come from
  * its BTF, the header itself is not needed. 1 if made, 0 if it was there,

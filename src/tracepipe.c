@@ -3,6 +3,7 @@
 #include "error.h"
 #include "util.h"
 #include "tracefs.h"
+#include "owned.h"
 
 #include <bpf/bpf.h>
 #include <ctype.h>
@@ -16,16 +17,6 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static bool all_digits(const char *s, size_t n)
-{
-	if (!n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
-}
 
 /* The end of the timestamp that starts at p, "12.345678" (or "12345" with
  * a counter clock), if a ':' follows it; else p. */
@@ -140,67 +131,89 @@ int trace_line_parse(const char *line, size_t len, struct trace_line *out)
 	return -1;
 }
 
-void tracepipe_instance_name(char *buf, size_t size, pid_t pid)
+void tracepipe_instance_name(char *buf, size_t size, pid_t pid, int k)
 {
-	snprintf(buf, size, INSTANCE_PREFIX "%d", (int)pid);
+	if (k > 1)
+		snprintf(buf, size, INSTANCE_PREFIX "%d-%d", (int)pid, k);
+	else
+		snprintf(buf, size, INSTANCE_PREFIX "%d", (int)pid);
 }
 
-pid_t tracepipe_instance_owner(const char *name)
+/* The instances folder, locked: runs make and remove instances one at a
+ * time, so that none is seen before its maker holds it. Only root can
+ * open it. -1 if it cannot be opened. */
+static int lock_instances(const struct tracefs *tfs)
 {
-	size_t plen = strlen(INSTANCE_PREFIX);
-	const char *num = name + plen;
-	long v;
+	char dir[PATH_MAX];
+	int fd;
 
-	if (strncmp(name, INSTANCE_PREFIX, plen) ||
-	    !all_digits(num, strlen(num)) || strlen(num) > 9)
-		return 0;
-	v = atol(num);
-	return v > 0 ? (pid_t)v : 0;
-}
-
-bool tracepipe_owner_gone(const char *proc, pid_t pid)
-{
-	char p[PATH_MAX], comm[64];
-	FILE *f;
-	bool gone;
-
-	path_fmt(p, sizeof(p), "%s/%d/comm", proc, (int)pid);
-	f = fopen(p, "re");
-	if (!f)
-		return true; /* no such process */
-	gone = !fgets(comm, sizeof(comm), f);
-	fclose(f);
-	if (gone)
-		return true;
-	comm[strcspn(comm, "\n")] = '\0';
-	/* PID reused by another program: the instance is stale too. */
-	return strcmp(comm, "bcc-hello") != 0;
+	path_fmt(dir, sizeof(dir), "%s/instances", tfs->path);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+		flock(fd, LOCK_EX);
+	return fd;
 }
 
 int tracepipe_remove_stale(const struct tracefs *tfs)
 {
-	char dir[PATH_MAX];
+	int fd = lock_instances(tfs), removed = 0;
 	struct dirent *e;
-	int removed = 0;
 	DIR *d;
 
-	path_fmt(dir, sizeof(dir), "%s/instances", tfs->path);
-	d = opendir(dir);
-	if (!d)
+	if (fd < 0)
 		return 0;
-	while ((e = readdir(d))) {
-		pid_t owner = tracepipe_instance_owner(e->d_name);
-		char p[PATH_MAX];
-
-		if (!owner || owner == getpid() ||
-		    !tracepipe_owner_gone("/proc", owner))
-			continue;
-		path_fmt(p, sizeof(p), "%s/%s", dir, e->d_name);
-		if (rmdir(p) == 0)
-			removed++;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return 0;
 	}
-	closedir(d);
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, INSTANCE_PREFIX,
+			     strlen(INSTANCE_PREFIX)) &&
+		    owned_abandoned(fd, e->d_name) &&
+		    unlinkat(fd, e->d_name, AT_REMOVEDIR) == 0)
+			removed++;
+	closedir(d); /* and the lock with it */
 	return removed;
+}
+
+/* Make and hold our instance: bcc-hello-<pid>, or bcc-hello-<pid>-<k> when
+ * a live run in another PID namespace has that name. */
+static int make_instance(struct tracepipe *tp, const struct tracefs *tfs,
+			 struct error *err)
+{
+	int lock = lock_instances(tfs), ret = -1;
+	char name[64];
+
+	for (int k = 1; k < 100; k++) {
+		tracepipe_instance_name(name, sizeof(name), getpid(), k);
+		path_fmt(tp->dir, sizeof(tp->dir), "%s/instances/%s", tfs->path,
+			 name);
+		if (mkdir(tp->dir, 0700) == 0) {
+			tp->instance = true;
+			tp->hold = owned_hold(tp->dir);
+			ret = tp->hold >= 0
+				      ? 0
+				      : error_set(err, "cannot hold %s: %s",
+						  tp->dir, strerror(errno));
+			break;
+		}
+		if (errno != EEXIST) {
+			error_set(
+				err,
+				"cannot create the ftrace instance %s: %s; use --global-pipe if this kernel has no instances",
+				tp->dir, strerror(errno));
+			break;
+		}
+	}
+	if (lock >= 0)
+		close(lock);
+	if (ret && !err->msg[0])
+		error_set(
+			err,
+			"cannot create an ftrace instance in %s/instances: every name is taken",
+			tfs->path);
+	return ret;
 }
 
 unsigned long long tracepipe_stats_lost(const char *stats)
@@ -283,10 +296,11 @@ static int open_pipe(struct tracepipe *tp, struct error *err)
 int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs, bool global,
 		   struct error *err)
 {
-	char name[64], v[16];
+	char v[16];
 	int ret;
 
 	tp->fd = -1;
+	tp->hold = -1;
 	tp->len = 0;
 	tp->instance = false;
 	tp->lost_base = 0;
@@ -307,14 +321,8 @@ int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs, bool global,
 			tp->lost_base = tracepipe_lost(tp);
 		return ret;
 	}
-	tracepipe_instance_name(name, sizeof(name), getpid());
-	path_fmt(tp->dir, sizeof(tp->dir), "%s/instances/%s", tfs->path, name);
-	if (mkdir(tp->dir, 0700))
-		return error_set(
-			err,
-			"cannot create the ftrace instance %s: %s; use --global-pipe if this kernel has no instances",
-			tp->dir, strerror(errno));
-	tp->instance = true;
+	if (make_instance(tp, tfs, err))
+		goto fail;
 	ret = tracefs_write(tp->dir, "events/bpf_trace/bpf_trace_printk/enable",
 			    "1");
 	if (ret) {
@@ -507,4 +515,7 @@ void tracepipe_release(struct tracepipe *tp)
 		rmdir(tp->dir);
 		tp->instance = false;
 	}
+	if (tp->hold >= 0)
+		close(tp->hold); /* and the lock with it */
+	tp->hold = -1;
 }

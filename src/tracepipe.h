@@ -30,7 +30,8 @@ struct tracepipe {
 	uint32_t base_id; /* the last BPF program ID before our load */
 	uint32_t ours[TRACEPIPE_MAX_OURS]; /* IDs of the programs we loaded */
 	size_t nours;
-	int fd;			      /* trace_pipe, non-blocking (owned) */
+	int fd;	  /* trace_pipe, non-blocking (owned) */
+	int hold; /* holds the instance (owned.h), -1 = none */
 	unsigned long long lost_base; /* the kernel's lost count at open */
 	bool top_was_off; /* top-level buffer did not record bpf_trace_printk */
 	int top_lock;	  /* held from before the load to the watch's end */
@@ -63,15 +64,11 @@ struct trace_line {
  * a message ending in "\n" leaves). */
 int trace_line_parse(const char *line, size_t len, struct trace_line *out);
 
-/* "bcc-hello-<pid>" into buf. */
-void tracepipe_instance_name(char *buf, size_t size, pid_t pid);
-/* If name is one of our instances, its owner's PID; else 0. */
-pid_t tracepipe_instance_owner(const char *name);
-/* Is the process that owns an instance gone (or no longer bcc-hello)?
- * proc is the /proc folder (tests pass a fake one). */
-bool tracepipe_owner_gone(const char *proc, pid_t pid);
-/* Remove instances left by bcc-hello runs that were killed. Returns how
- * many were removed. */
+/* "bcc-hello-<pid>" into buf, or "bcc-hello-<pid>-<k>" for k > 1 (that
+ * name is taken: by a run with our PID in another PID namespace). */
+void tracepipe_instance_name(char *buf, size_t size, pid_t pid, int k);
+/* Remove instances left by bcc-hello runs that were killed: those of
+ * ours that no live run holds (owned.h). Returns how many. */
 int tracepipe_remove_stale(const struct tracefs *tfs);
 
 /* Create and open the private instance (or the global pipe). */

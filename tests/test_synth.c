@@ -3,9 +3,11 @@
 #include "error.h"
 #include "headers.h"
 #include "synth.h"
+#include "owned.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -50,10 +52,18 @@ TEST(autoconf_keeps_y_numbers_and_strings_and_leaves_modules_out)
 	struct error err = {0};
 	char out[512];
 	const char *a;
+	int hold = -1, dir;
 
-	CHECK_INT(synth_tree(out, sizeof(out), tmp, config, "/usr/include",
-			     "x86_64", &err),
+	CHECK_INT(synth_tree(out, sizeof(out), &hold, tmp, config,
+			     "/usr/include", "x86_64", &err),
 		  0);
+	/* held while the run lives, and only then abandoned */
+	dir = open(tmp, O_RDONLY | O_DIRECTORY);
+	CHECK(hold >= 0 && dir >= 0);
+	CHECK(!owned_abandoned(dir, strrchr(out, '/') + 1));
+	close(hold);
+	CHECK(owned_abandoned(dir, strrchr(out, '/') + 1));
+	close(dir);
 	a = slurp(out, "include/generated/autoconf.h");
 	CHECK(a != NULL);
 	if (a) {
@@ -84,9 +94,12 @@ TEST(no_uapi_headers_is_an_error_that_names_the_package)
 	struct error err = {0};
 	char out[512];
 
-	CHECK_INT(
-		synth_tree(out, sizeof(out), tmp, config, tmp, "x86_64", &err),
-		-1);
+	int hold = -1;
+
+	CHECK_INT(synth_tree(out, sizeof(out), &hold, tmp, config, tmp,
+			     "x86_64", &err),
+		  -1);
+	CHECK_INT(hold, -1);
 	CHECK(strstr(err.msg, "linux-libc-dev") != NULL);
 }
 

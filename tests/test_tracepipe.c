@@ -3,6 +3,7 @@
  * what is read into lines. */
 #include "check.h"
 #include "tracepipe.h"
+#include "owned.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -324,123 +325,60 @@ TEST(garbage_and_kernel_notices_are_not_trace_lines)
 	}
 }
 
-TEST(instance_names_carry_the_pid)
+TEST(instance_names_carry_the_pid_then_a_number)
 {
 	char buf[64], small[8];
 
-	tracepipe_instance_name(buf, sizeof(buf), 4321);
+	tracepipe_instance_name(buf, sizeof(buf), 4321, 1);
 	CHECK_STR(buf, "bcc-hello-4321");
-	tracepipe_instance_name(small, sizeof(small), 4321);
+	tracepipe_instance_name(buf, sizeof(buf), 4321, 2);
+	CHECK_STR(buf, "bcc-hello-4321-2");
+	tracepipe_instance_name(small, sizeof(small), 4321, 1);
 	CHECK_STR(small, "bcc-hel");
 }
 
-TEST(instance_owner_is_read_back_from_the_name)
+/* A folder is abandoned once nothing holds it: not by its name. */
+TEST(a_folder_is_abandoned_only_when_no_run_holds_it)
 {
-	char buf[64];
+	char root[] = "/tmp/test_tracepipe_owned_XXXXXX", p[4096];
+	int dir, hold, again;
 
-	tracepipe_instance_name(buf, sizeof(buf), 4194304);
-	CHECK_INT(tracepipe_instance_owner(buf), 4194304);
-	CHECK_INT(tracepipe_instance_owner("bcc-hello-1"), 1);
-	CHECK_INT(tracepipe_instance_owner("bcc-hello-123456789"), 123456789);
-}
-
-TEST(names_that_are_not_our_instances_have_no_owner)
-{
-	static const char *const bad[] = {
-		"bcc-hello-",
-		"bcc-hello-0",
-		"bcc-hello-12a",
-		"bcc-hello--5",
-		"bcc-hello-+5",
-		"bcc-hello- 5",
-		"bcc-hello-1234567890",
-		"bcc-hello",
-		"other-12",
-		"xbcc-hello-12",
-		"BCC-HELLO-12",
-		"bcc-hello-12/x",
-		"",
-	};
-
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		pid_t got = tracepipe_instance_owner(bad[i]);
-
-		if (got != 0) {
-			fprintf(stderr, "%s: \"%s\": expected 0, got %d\n",
-				check_current, bad[i], (int)got);
-			check_failures++;
-		}
-	}
-}
-
-/* A fake /proc: <root>/<pid>/comm holding `comm` (NULL: no comm file). */
-static void fake_proc_entry(const char *root, int pid, const char *comm)
-{
-	char p[4096];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%d", root, pid);
-	CHECK_INT(mkdir(p, 0755), 0);
-	if (!comm)
-		return;
-	snprintf(p, sizeof(p), "%s/%d/comm", root, pid);
-	f = fopen(p, "w");
-	CHECK(f != NULL);
-	if (!f)
-		return;
-	fputs(comm, f);
-	fclose(f);
-}
-
-static void remove_fake_proc(const char *root, const int *pids, size_t n)
-{
-	char p[4096];
-
-	for (size_t i = 0; i < n; i++) {
-		snprintf(p, sizeof(p), "%s/%d/comm", root, pids[i]);
-		unlink(p);
-		snprintf(p, sizeof(p), "%s/%d", root, pids[i]);
-		CHECK_INT(rmdir(p), 0);
-	}
+	CHECK(mkdtemp(root) != NULL);
+	snprintf(p, sizeof(p), "%s/bcc-hello-1", root);
+	CHECK_INT(mkdir(p, 0700), 0);
+	dir = open(root, O_RDONLY | O_DIRECTORY);
+	hold = owned_hold(p);
+	CHECK(dir >= 0 && hold >= 0);
+	CHECK(!owned_abandoned(dir, "bcc-hello-1"));
+	again = owned_hold(p); /* two holders: a shared lock */
+	CHECK(again >= 0);
+	close(hold);
+	CHECK(!owned_abandoned(dir, "bcc-hello-1"));
+	close(again);
+	CHECK(owned_abandoned(dir, "bcc-hello-1"));
+	CHECK(!owned_abandoned(dir, "no-such-folder"));
+	CHECK_INT(rmdir(p), 0);
+	close(dir);
 	CHECK_INT(rmdir(root), 0);
 }
 
-TEST(an_owner_is_gone_unless_a_live_bcc_hello_has_its_pid)
+TEST(a_made_folder_is_held_before_its_name_is_seen)
 {
-	static const int pids[] = {100, 200, 300, 400};
-	char root[] = "/tmp/test_tracepipe_proc_XXXXXX";
+	char root[] = "/tmp/test_tracepipe_owned_XXXXXX", out[4096];
+	int dir, hold;
 
 	CHECK(mkdtemp(root) != NULL);
-	fake_proc_entry(root, 100, "bcc-hello\n");
-	fake_proc_entry(root, 200, "bash\n");
-	fake_proc_entry(root, 300, "");	  /* an empty comm */
-	fake_proc_entry(root, 400, NULL); /* a folder without comm */
-
-	CHECK(!tracepipe_owner_gone(root, 100));
-	CHECK(tracepipe_owner_gone(root, 200));
-	CHECK(tracepipe_owner_gone(root, 300));
-	CHECK(tracepipe_owner_gone(root, 400));
-	CHECK(tracepipe_owner_gone(root, 500)); /* no such process */
-	remove_fake_proc(root, pids, sizeof(pids) / sizeof(pids[0]));
-}
-
-TEST(a_comm_that_only_starts_like_bcc_hello_is_another_program)
-{
-	static const int pids[] = {10, 11};
-	char root[] = "/tmp/test_tracepipe_proc_XXXXXX";
-
-	CHECK(mkdtemp(root) != NULL);
-	fake_proc_entry(root, 10, "bcc-hello-test\n");
-	fake_proc_entry(root, 11, "bcc-hello"); /* no newline: still ours */
-	CHECK(tracepipe_owner_gone(root, 10));
-	CHECK(!tracepipe_owner_gone(root, 11));
-	remove_fake_proc(root, pids, sizeof(pids) / sizeof(pids[0]));
-}
-
-TEST(this_test_program_is_not_a_bcc_hello_owner_in_the_real_proc)
-{
-	/* Our own PID exists, but its comm is "test_tracepipe". */
-	CHECK(tracepipe_owner_gone("/proc", getpid()));
+	hold = owned_mkdtemp(root, "bcc-hello-headers-7-", out, sizeof(out));
+	CHECK(hold >= 0);
+	CHECK(strncmp(out + strlen(root), "/bcc-hello-headers-7-", 21) == 0);
+	CHECK_INT(strlen(out), strlen(root) + 21 + 6);
+	dir = open(root, O_RDONLY | O_DIRECTORY);
+	CHECK(!owned_abandoned(dir, strrchr(out, '/') + 1));
+	close(hold);
+	CHECK(owned_abandoned(dir, strrchr(out, '/') + 1));
+	close(dir);
+	CHECK_INT(rmdir(out), 0);
+	CHECK_INT(rmdir(root), 0); /* nothing else was left: no ".name" */
 }
 
 /* per_cpu/cpuN/stats as the kernel writes it. */
@@ -633,12 +571,9 @@ int main(void)
 	RUN(only_len_bytes_are_parsed);
 	RUN(the_blank_continuation_line_is_not_a_trace_line);
 	RUN(garbage_and_kernel_notices_are_not_trace_lines);
-	RUN(instance_names_carry_the_pid);
-	RUN(instance_owner_is_read_back_from_the_name);
-	RUN(names_that_are_not_our_instances_have_no_owner);
-	RUN(an_owner_is_gone_unless_a_live_bcc_hello_has_its_pid);
-	RUN(a_comm_that_only_starts_like_bcc_hello_is_another_program);
-	RUN(this_test_program_is_not_a_bcc_hello_owner_in_the_real_proc);
+	RUN(instance_names_carry_the_pid_then_a_number);
+	RUN(a_folder_is_abandoned_only_when_no_run_holds_it);
+	RUN(a_made_folder_is_held_before_its_name_is_seen);
 	RUN(lost_events_sum_overruns_and_drops_but_not_reads);
 	RUN(lost_events_of_several_cpus_add_up);
 	RUN(lost_counts_what_the_cpus_lost_since_open);

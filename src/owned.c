@@ -1,0 +1,67 @@
+/* owned.c: folders a run makes and holds while it lives (owned.h). */
+#include "owned.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+int owned_hold(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0 && flock(fd, LOCK_SH)) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+bool owned_abandoned(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	bool abandoned;
+
+	if (fd < 0)
+		return false;
+	abandoned = flock(fd, LOCK_EX | LOCK_NB) == 0;
+	close(fd); /* and the lock with it */
+	return abandoned;
+}
+
+int owned_mkdtemp(const char *dir, const char *name, char *out, size_t size)
+{
+	char tmp[PATH_MAX];
+	const char *suffix;
+	int fd, e;
+
+	if (!path_fmt(tmp, sizeof(tmp), "%s/.%sXXXXXX", dir, name) ||
+	    !mkdtemp(tmp))
+		return -1;
+	suffix = tmp + strlen(tmp) - 6;
+	fd = owned_hold(tmp);
+	if (fd < 0)
+		goto fail;
+	if (!path_fmt(out, size, "%s/%s%s", dir, name, suffix)) {
+		errno = ENAMETOOLONG;
+		goto fail;
+	}
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out, RENAME_NOREPLACE) == 0)
+		return fd;
+fail:
+	e = errno;
+	rmdir(tmp);
+	if (fd >= 0)
+		close(fd);
+	errno = e;
+	return -1;
+}
