@@ -5,11 +5,63 @@
 #include "error.h"
 #include "tracefs.h"
 
+#include "util.h"
+
 #include <bcc/libbpf.h>
+#include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* Is there a tracepoint called event, in any category (a raw
+ * tracepoint is named without one)? */
+static bool event_in_any_category(const struct tracefs *tfs, const char *event)
+{
+	char dir[PATH_MAX];
+	struct dirent *d;
+	bool found = false;
+	DIR *cats;
+
+	path_fmt(dir, sizeof(dir), "%s/events", tfs->path);
+	cats = opendir(dir);
+	if (!cats)
+		return true; /* cannot tell: the attach will */
+	while (!found && (d = readdir(cats)))
+		found = d->d_name[0] != '.' &&
+			tracefs_event_exists(tfs, d->d_name, event);
+	closedir(cats);
+	return found;
+}
+
+static int check_one(const struct tracefs *tfs, const struct entry *e,
+		     struct error *err)
+{
+	if (e->kind == ENTRY_RAW_TRACEPOINT) {
+		if (!event_in_any_category(tfs, e->event))
+			return error_set(
+				err,
+				"raw tracepoint %s (for %s()) does not exist on this kernel; check the name with 'bcc-hello -l \"*:%s\"'",
+				e->event, e->func, e->event);
+		return 0;
+	}
+	if (!tracefs_event_exists(tfs, e->category, e->event))
+		return error_set(
+			err,
+			"tracepoint %s:%s (for %s()) does not exist on this kernel; list them with 'bcc-hello -l %s:*'",
+			e->category, e->event, e->func, e->category);
+	return 0;
+}
+
+int attach_check(const struct tracefs *tfs, const struct loaded_set *set,
+		 struct error *err)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (check_one(tfs, &set->progs[i].entry, err))
+			return -1;
+	return 0;
+}
 
 static int attach_one(struct attachments *at, const struct tracefs *tfs,
 		      const struct loaded *l, struct error *err)
@@ -19,11 +71,8 @@ static int attach_one(struct attachments *at, const struct tracefs *tfs,
 	struct capture cap;
 	int fd, saved;
 
-	if (!raw && !tracefs_event_exists(tfs, e->category, e->event))
-		return error_set(
-			err,
-			"tracepoint %s:%s (for %s()) does not exist on this kernel; list them with 'bcc-hello -l %s:*'",
-			e->category, e->event, e->func, e->category);
+	if (check_one(tfs, e, err))
+		return -1;
 	if (capture_begin(&cap))
 		return error_set(
 			err,

@@ -569,6 +569,77 @@ const char *btftypes_text(struct btftypes *bt)
 	return bt->text;
 }
 
+/* Edits (insert, delete, replace a byte) from a to b, at most 64 bytes
+ * of b counted. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[65];
+
+	if (lb > 64)
+		lb = 64;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j],
+			       best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+bool btftypes_nearest_helper(const struct btftypes *bt, const char *name,
+			     char *out, size_t size)
+{
+	static const char prefix[] = "BPF_FUNC_";
+	size_t best = strlen(name) / 3 + 2;
+	const struct btf_type *t;
+	const struct btf_enum *e;
+	int id;
+
+	if (!bt->btf)
+		return false;
+	id = btf__find_by_name_kind(bt->btf, "bpf_func_id", BTF_KIND_ENUM);
+	if (id < 0)
+		return false;
+	t = btf__type_by_id(bt->btf, (unsigned)id);
+	e = btf_enum(t);
+	out[0] = '\0';
+	for (unsigned i = 0; i < btf_vlen(t); i++) {
+		const char *n = btf__name_by_offset(bt->btf, e[i].name_off);
+		char helper[80];
+		size_t d;
+
+		if (!n || strncmp(n, prefix, sizeof(prefix) - 1) ||
+		    strlen(n) > 70)
+			continue;
+		snprintf(helper, sizeof(helper), "bpf_%s",
+			 n + sizeof(prefix) - 1);
+		for (char *c = helper; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		d = edit_distance(name, helper);
+		/* a name cut short, or run on, is the likelier slip */
+		if (d > 0 && (!strncmp(helper, name, strlen(name)) ||
+			      !strncmp(name, helper, strlen(helper))))
+			d = 1 + d / 4;
+		if (d > 0 && d < best) {
+			best = d;
+			snprintf(out, size, "%s", helper);
+		}
+	}
+	return out[0] != '\0';
+}
+
 void btftypes_release(struct btftypes *bt)
 {
 	free_keys(bt);

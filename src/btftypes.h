@@ -69,6 +69,11 @@ int btftypes_want(struct btftypes *bt, const char *cname);
 /* The definitions, with #line markers, to put before the program ("" if
  * nothing is wanted); NULL when out of memory. Owned by bt. */
 const char *btftypes_text(struct btftypes *bt);
+/* The BPF helper named most like name (a misspelling of one): the
+ * kernel's own list, enum bpf_func_id, as "bpf_<id in lower case>"; true
+ * with it in out, false if none is close or there is no BTF. */
+bool btftypes_nearest_helper(const struct btftypes *bt, const char *name,
+			     char *out, size_t size);
 void btftypes_release(struct btftypes *bt);
 
 #endif

@@ -84,7 +84,7 @@ static char *full_text(const struct source *src, const struct tutorial *tu,
 static int build_cflags(char ***out, size_t *n, const struct compile_opts *c,
 			struct error *err)
 {
-	size_t cap = 3 + c->ndefines + c->nincludes;
+	size_t cap = 4 + c->ndefines + c->nincludes;
 	char **flags = calloc(cap, sizeof(*flags));
 
 	*n = 0;
@@ -92,6 +92,12 @@ static int build_cflags(char ***out, size_t *n, const struct compile_opts *c,
 		return error_set(err, "out of memory");
 	*out = flags;
 	if (asprintf(&flags[(*n)++], "-DPID_FILTER=%d", c->pid_filter) < 0)
+		goto oom;
+	/* A misspelt helper is an implicit declaration: a warning that
+	 * scrolls away, then a verifier refusal that says nothing of it
+	 * ("call stack too deep"). An error instead, with clang's "did you
+	 * mean" where a helper is close. */
+	if (!(flags[(*n)++] = strdup("-Werror=implicit-function-declaration")))
 		goto oom;
 	if (c->all_errors && !(flags[(*n)++] = strdup("-ferror-limit=0")))
 		goto oom;

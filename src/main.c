@@ -80,7 +80,7 @@ int main(int argc, char **argv)
 	if (built > 0 || run_stop_pending(&r)) /* a stop while compiling */
 		goto done;
 	if (opts.dry_run) {
-		run_dry_report(&r);
+		ret = run_dry_report(&r, &err);
 		goto done;
 	}
 

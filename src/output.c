@@ -319,6 +319,8 @@ int output_line(const char *line, size_t len, void *ctx)
 	output_header(o);
 	if (!o->raw)
 		thread_comm(o, &tl);
+	if (tl.comm_len == 9 && memcmp(tl.comm, "bcc-hello", 9) == 0)
+		o->from_hello++; /* another run's output, traced */
 	if (o->json) {
 		snprintf(o->last.ts_text, sizeof(o->last.ts_text), "%.*s",
 			 (int)tl.time_len, tl.time);

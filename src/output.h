@@ -22,7 +22,8 @@ struct output {
 				    by the user's choice, and not lost */
 	unsigned long unwritten; /* lost: the output's reader took no more */
 	unsigned long own;	 /* events of our own process, hidden */
-	unsigned long others;	 /* lines of other programs, or of other
+	unsigned long from_hello;  /* events shown of another bcc-hello */
+	unsigned long others;	   /* lines of other programs, or of other
 				    processes under -p, hidden */
 	pid_t last_tid, last_tgid; /* the last thread looked up, for -p */
 	bool header_done;

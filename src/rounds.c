@@ -78,6 +78,32 @@ static bool btf_ready(struct rounds *rd)
 	return rd->btf_state > 0;
 }
 
+/* A call of an undeclared function (a misspelt helper: clang's error,
+ * -Werror=implicit-function-declaration): its name in fn, and the helper
+ * meant, if one is close, in helper (else ""). */
+static bool undeclared_function(struct rounds *rd, const char *diagnostics,
+				char *fn, size_t fsize, char *helper,
+				size_t hsize)
+{
+	static const char tag[] = "implicit declaration of function '";
+	const char *p = diagnostics ? strstr(diagnostics, tag) : NULL;
+	size_t n = 0;
+
+	helper[0] = '\0';
+	if (!p)
+		return false;
+	p += sizeof(tag) - 1;
+	while (p[n] && p[n] != '\'' && n + 1 < fsize)
+		n++;
+	if (p[n] != '\'' || n == 0)
+		return false;
+	memcpy(fn, p, n);
+	fn[n] = '\0';
+	if (btf_ready(rd))
+		btftypes_nearest_helper(&rd->btf, fn, helper, hsize);
+	return true;
+}
+
 /* Missing kernel-internal headers (fatal: one per compile) become empty
  * files in our made tree: their types come from BTF. How many were made. */
 static int stub_headers(struct rounds *rd, const char *details)
@@ -155,7 +181,7 @@ int rounds_compile(struct rounds *rd, const struct source *src,
 		   struct error *err)
 {
 	bool fell_back = false;
-	char *prefix = NULL;
+	char *prefix = NULL, fn[128], helper[128];
 	double seconds = 0;
 
 	if (tu->vmlinux && !btf_ready(rd))
@@ -196,7 +222,7 @@ int rounds_compile(struct rounds *rd, const struct source *src,
 		if (added > 0) {
 			narrate(rd->verbose,
 				"[1/5] the header tree lacks %d tracepoint field type%s; defined from the format files (size and sign):",
-				added, added == 1 ? "" : "s");
+				added, plural(added));
 			for (size_t i = before; i < types->n; i++)
 				narrate(rd->verbose, "[1/5]   %s",
 					types->names[i]);
@@ -232,6 +258,13 @@ int rounds_compile(struct rounds *rd, const struct source *src,
 			err,
 			"%s: %s is a type of neither the running kernel (its BTF has no such name) nor the headers; check its spelling, or define it in the program",
 			src->name, rd->btf.absent);
+	else if (undeclared_function(rd, prog->diagnostics, fn, sizeof(fn),
+				     helper, sizeof(helper)))
+		error_set(
+			err,
+			"%s: compilation failed: %s() is declared nowhere%s%s%s; fix the errors above and run (or, with --watch, save) again",
+			src->name, fn, helper[0] ? " (did you mean '" : "",
+			helper, helper[0] ? "'?)" : "");
 	else
 		error_set(
 			err,

@@ -89,7 +89,7 @@ static void narrate_loaded(const struct options *opts,
 			l->insns, verified);
 	}
 	narrate(opts->verbose, "[2/5] loaded %zu program%s in %.3f s", set->n,
-		set->n == 1 ? "" : "s", seconds);
+		plural(set->n), seconds);
 }
 
 /* The exit summary. Lost is what the kernel dropped or overwrote, and what
@@ -101,11 +101,12 @@ static void summary(const struct output *out, const struct tracepipe *tp,
 {
 	unsigned long long queued = tracepipe_unread(tp);
 
-	fprintf(stderr, "bcc-hello: %lu events, %llu lost", out->events,
+	fprintf(stderr, "bcc-hello: %lu event%s, %llu lost", out->events,
+		plural(out->events),
 		tracepipe_lost(tp) + lost_records + out->unwritten);
 	if (lost_records)
-		fprintf(stderr, " (%lu of them perf buffer records)",
-			lost_records);
+		fprintf(stderr, " (%lu of them perf buffer record%s)",
+			lost_records, plural(lost_records));
 	if (out->unwritten)
 		fprintf(stderr,
 			" (%lu of them never written: their output was not read)",
@@ -118,9 +119,12 @@ static void summary(const struct output *out, const struct tracepipe *tp,
 		fprintf(stderr, " (%lu of bcc-hello's own writes hidden)",
 			out->own);
 	if (out->others)
+		fprintf(stderr, " (%lu line%s of other BPF programs, hidden)",
+			out->others, plural(out->others));
+	if (out->from_hello * 2 > out->events)
 		fprintf(stderr,
-			" (%lu lines of other processes, printed by other BPF programs, hidden)",
-			out->others);
+			" (%lu of the events were another bcc-hello's: each run's output is writes the other traces; give each a -p)",
+			out->from_hello);
 	fputc('\n', stderr);
 }
 
@@ -258,7 +262,7 @@ static int compile_version(struct version *v, struct run *r,
 		narrate(opts->verbose,
 			"[1/5] PID_FILTER=%d patched in at %u instruction%s (compiled once for every PID, with a placeholder)",
 			opts->pid, v->prog.c.npid_sites,
-			v->prog.c.npid_sites == 1 ? "" : "s");
+			plural(v->prog.c.npid_sites));
 	return 0;
 }
 
@@ -618,6 +622,18 @@ static int find_headers(struct run *r, struct error *err)
 	return 0;
 }
 
+/* -p of a process that is not there: said at once, rather than a run
+ * that waits for events that never come. */
+static int pid_exists(pid_t pid, struct error *err)
+{
+	if (pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH)
+		return 0;
+	return error_usage(
+		err,
+		"-p %d: no such process; bcc-hello traces a process that runs now: start it first, then give its PID (or drop -p to see every process)",
+		(int)pid);
+}
+
 /* The run's mark (tutorial.h): 8 random letters and digits, never a
  * byte a format or a trace line treats apart ('%', '\\', NUL, newline).
  * Only root can read a trace buffer or a loaded program, so no other
@@ -645,8 +661,9 @@ int run_prepare(struct run *r, struct error *err)
 		sigdelset(&r->stop_set, SIGHUP); /* SIGHUP reloads */
 	r->rounds.file = opts->file;
 	r->rounds.verbose = opts->verbose;
-	if (privilege_check(err) || read_source(r->cur, opts, err) ||
-	    make_mark(r->mark, err) || tracefs_open(&r->tfs, err))
+	if (privilege_check(err) || pid_exists(opts->pid, err) ||
+	    read_source(r->cur, opts, err) || make_mark(r->mark, err) ||
+	    tracefs_open(&r->tfs, err))
 		return -1;
 	headers_roots_system(&r->roots);
 	if (headers_check_tmp_dir(r->roots.tmp_dir, err))
@@ -684,13 +701,16 @@ int run_build(struct run *r, struct error *err)
 	return build_version(r->cur, r, err);
 }
 
-void run_dry_report(struct run *r)
+int run_dry_report(struct run *r, struct error *err)
 {
 	while (tracepipe_recheck(&r->guard, &r->tfs))
 		usleep(10000);
+	if (attach_check(&r->tfs, &r->cur->set, err))
+		return -1;
 	fprintf(stderr,
 		"bcc-hello: %s: compiled and loaded %zu program%s; nothing attached (--dry-run)\n",
-		r->cur->src.name, r->cur->set.n, r->cur->set.n == 1 ? "" : "s");
+		r->cur->src.name, r->cur->set.n, plural(r->cur->set.n));
+	return 0;
 }
 
 bool run_stop_pending(const struct run *r)
@@ -733,7 +753,7 @@ int run_detach(struct run *r, struct error *err)
 
 	narrate(r->opts->verbose,
 		"[5/5] detach: closing %zu attachment%s; removing %s",
-		cur->at.n, cur->at.n == 1 ? "" : "s",
+		cur->at.n, plural(cur->at.n),
 		r->tp->instance ? r->tp->dir : "nothing (global pipe)");
 	attach_release(&cur->at);
 	events_drain(&cur->ev);

@@ -70,8 +70,9 @@ int run_prepare(struct run *r, struct error *err);
 /* 1 and 2, for the first version: 0, -1 with err set, or 1 when a stop
  * signal ended the compile. */
 int run_build(struct run *r, struct error *err);
-/* --dry-run's end: the top-level event put back, and what loaded said. */
-void run_dry_report(struct run *r);
+/* --dry-run's end: the top-level event put back, what the attach would
+ * check checked (0, or -1 with err set), and what loaded said. */
+int run_dry_report(struct run *r, struct error *err);
 /* Was a stop signal sent (while it was blocked)? */
 bool run_stop_pending(const struct run *r);
 /* 3: the readers, then the attachments; the column header. */

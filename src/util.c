@@ -98,3 +98,8 @@ int cpu_list(const char *path, int *cpus, int max)
 	}
 	return n;
 }
+
+const char *plural(unsigned long long n)
+{
+	return n == 1 ? "" : "s";
+}

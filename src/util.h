@@ -33,4 +33,7 @@ void narrate(int verbose, const char *fmt, ...)
 /* Seconds on the monotonic clock. */
 double now_seconds(void);
 
+/* "s" after a count other than 1 ("1 event", "2 events"), else "". */
+const char *plural(unsigned long long n);
+
 #endif

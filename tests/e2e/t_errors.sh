@@ -44,7 +44,9 @@ check_error() {
 	fi
 	lines=$(said "$name")
 	last=$(tail -n 1 "$T/$name.err")
-	dup=$(grep -v '^[[:space:]]*$' "$T/$name.err" | sort | uniq -d | head -3)
+	# said twice: a message of ours, or a diagnostic of clang's (its
+	# excerpts of the source and carets may repeat, one per diagnostic)
+	dup=$(grep -E '^bcc-hello: |(error|warning|note): ' "$T/$name.err" | sort | uniq -d | head -3)
 	left=$(left_behind "$RUN_PID")
 	expect "exit $code" "exit $RC; stderr: $err" [ "$RC" = "$code" ] &&
 		expect "nothing on stdout" "'$(head -3 "$T/$name.out")'" [ ! -s "$T/$name.out" ] &&
@@ -107,11 +109,41 @@ case_ "a stray argument is a usage error that names it"
 run stray -p 1 hello.c
 check_usage stray 2 "^bcc-hello: .*'hello\.c'"
 
+case_ "-p of a process that does not exist says so, and that it must run first"
+# A PID no process has now: past the last one the kernel gave.
+GONE=$(($(cat /proc/sys/kernel/pid_max) - 1))
+while kill -0 "$GONE" 2>/dev/null; do GONE=$((GONE - 1)); done
+run nopid -p "$GONE" -c 1
+check_usage nopid 2 "^bcc-hello: -p $GONE: no such process.*start it first"
+
 # --- errors of the run: exit 1 ----------------------------------------
 
 case_ "an unknown tracepoint is named in the error"
 run notp -t nosuch:event
 check_error notp 1 "^bcc-hello: .*nosuch:event"
+
+case_ "--dry-run checks that each tracepoint exists, as the attach would"
+cat >"$T/typo_tp.c" <<'EOF'
+TRACEPOINT_PROBE(syscalls, sys_enter_wirte)
+{
+	bpf_trace_printk("write\n");
+	return 0;
+}
+EOF
+run typo_tp -f "$T/typo_tp.c" --dry-run
+check_error typo_tp 1 "^bcc-hello: tracepoint syscalls:sys_enter_wirte .*does not exist.*bcc-hello -l syscalls:"
+
+case_ "a misspelt helper is an error that names it and the helper meant"
+sed 's/bpf_get_current_pid_tgid()/bpf_get_current_pid()/' "$BCC_HELLO_SRC/programs/hello.c" >"$T/typo_helper.c"
+run typo_helper -f "$T/typo_helper.c" -c 1
+if expect "clang's error names the function" "$(grep -m2 'bpf_get_current_pid\b' "$T/typo_helper.err")" \
+	grep -q "implicit declaration of function 'bpf_get_current_pid'" "$T/typo_helper.err" &&
+	expect "and the helper meant" "$(grep -m2 'did you mean' "$T/typo_helper.err")" \
+		grep -q "did you mean 'bpf_get_current_pid_tgid'" "$T/typo_helper.err" &&
+	expect "no verifier refusal" "$(grep -m1 -i verifier "$T/typo_helper.err")" \
+		sh -c "! grep -qi 'verifier refused' '$T/typo_helper.err'"; then
+	check_error typo_helper 1 "^bcc-hello: .*typo_helper\.c.*compil"
+fi
 
 case_ "-f with a missing file says so"
 run nofile -f "$T/missing.c"

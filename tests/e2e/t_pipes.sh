@@ -192,7 +192,7 @@ for sig in TERM HUP; do
 		left=$(left_behind "$HELLO_PID")
 		expect "exit 0" "exit $RC: $(cat "$T/sig$sig.err")" [ "$RC" = 0 ] &&
 			expect "the 'N events, M lost' summary" "$(tail -1 "$T/sig$sig.err")" \
-				grep -Eq '^bcc-hello: [0-9]+ events, [0-9]+ lost' "$T/sig$sig.err" &&
+				grep -Eq '^bcc-hello: [0-9]+ events?, [0-9]+ lost' "$T/sig$sig.err" &&
 			expect "nothing left behind" "$left" [ -z "$left" ] && ok
 	else
 		fail "expected events of $W before sending SIG$sig, got: $(tail -3 "$T/sig$sig.err")"
@@ -242,5 +242,26 @@ expect "both exit 0 with events of $W" "A: exit $ra, $ea events; B: exit $rb, $e
 	test "$ra/$rb" = 0/0 -a "${ea:-0}" -gt 0 -a "${eb:-0}" -gt 0 &&
 	expect "no tracefs mount seen where they started, during or after" "$during during, $after after" \
 		[ "$during/$after" = 0/0 ] && ok
+
+case_ "two runs without -p trace each other's output, and their summaries say so"
+# Each prints a line per write, and printing is a write the other traces:
+# once both read, neither stops. The second's column header, written
+# after the first attached, starts it.
+start_hello feedA -v -d 4
+FA=$HELLO_PID
+wait_for "$T/feedA.err" '\[4/5\] read' 60
+start_hello feedB -v -d 3
+FB=$HELLO_PID
+wait_exit "$FB" 30
+rcb=$RC
+wait_exit "$FA" 30
+rca=$RC
+ofb=$(grep -c "BPF triggered from PID $FA\.\$" "$T/feedB.out" || true)
+expect "both exit 0" "exit $rca and $rcb" [ "$rca/$rcb" = 0/0 ] &&
+	expect "the second printed the first's writes" "$ofb lines" [ "$ofb" -gt 100 ] &&
+	expect "the first's summary names the cause and the fix" "$(tail -1 "$T/feedA.err")" \
+		grep -q "of the events were another bcc-hello's: .*give each a -p" "$T/feedA.err" &&
+	expect "the second's too" "$(tail -1 "$T/feedB.err")" \
+		grep -q "of the events were another bcc-hello's: .*give each a -p" "$T/feedB.err" && ok
 
 finish

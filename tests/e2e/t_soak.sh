@@ -35,7 +35,7 @@ WARMUP=3
 
 now() { echo "$EPOCHREALTIME"; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
-summary() { sed -n 's/^bcc-hello: \([0-9]*\) events, \([0-9]*\) lost.*/\1 \2/p' "$T/$1.err"; }
+summary() { sed -n 's/^bcc-hello: \([0-9]*\) events\{0,1\}, \([0-9]*\) lost.*/\1 \2/p' "$T/$1.err"; }
 # Events in the buffers of PID's instance, not read yet.
 backlog_of() {
 	in_tracefs "cat \$TFS/instances/bcc-hello-$1/per_cpu/cpu*/stats" 2>/dev/null |
@@ -108,7 +108,7 @@ stop_counting() {
 	# The pipeline's status is awk's: bcc-hello's is read from its stderr.
 	RC=1
 	kill -0 "$HELLO_PID" 2>/dev/null && RC=timeout
-	grep -Eq '^bcc-hello: [0-9]+ events, [0-9]+ lost' "$T/$1.err" && RC=0
+	grep -Eq '^bcc-hello: [0-9]+ events?, [0-9]+ lost' "$T/$1.err" && RC=0
 	read -r MINE NOTICES OTHERS <"$T/$1.counts" || true
 	read -r EVENTS LOST <<<"$(summary "$1")" || true
 	MINE=${MINE:--1} NOTICES=${NOTICES:-0} OTHERS=${OTHERS:--1} EVENTS=${EVENTS:--1} LOST=${LOST:--1}
