@@ -32,7 +32,7 @@ CFLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
 sources() {
 	case $1 in
 	traceline) echo src/tracepipe.c src/tracefs.c src/output.c src/typeinfo.c \
-		src/util.c src/error.c ;;
+		src/owned.c src/util.c src/error.c ;;
 	tutorial) echo src/tutorial.c src/libbpfmaps.c src/translate.c src/util.c src/error.c ;;
 	options) echo src/options.c src/tutorial.c src/libbpfmaps.c src/util.c src/error.c ;;
 	typeinfo) echo src/typeinfo.c src/util.c ;;
@@ -41,7 +41,8 @@ sources() {
 }
 packages() {
 	case $1 in
-	traceline | typeinfo) echo json-c ;; # --json is written with json-c
+	traceline) echo json-c libbpf ;;    # --json; program IDs (tracepipe.c)
+	typeinfo) echo json-c ;;	     # --json is written with json-c
 	compiled) echo zlib ;;		      # its checksum is zlib's CRC-32
 	esac
 }
