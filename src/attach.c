@@ -5,47 +5,19 @@
 #include "error.h"
 #include "tracefs.h"
 
-#include "util.h"
-
 #include <bcc/libbpf.h>
-#include <dirent.h>
-#include <limits.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* Is there a tracepoint called event, in any category (a raw
- * tracepoint is named without one)? */
-static bool event_in_any_category(const struct tracefs *tfs, const char *event)
-{
-	char dir[PATH_MAX];
-	struct dirent *d;
-	bool found = false;
-	DIR *cats;
-
-	path_fmt(dir, sizeof(dir), "%s/events", tfs->path);
-	cats = opendir(dir);
-	if (!cats)
-		return true; /* cannot tell: the attach will */
-	while (!found && (d = readdir(cats)))
-		found = d->d_name[0] != '.' &&
-			tracefs_event_exists(tfs, d->d_name, event);
-	closedir(cats);
-	return found;
-}
-
 static int check_one(const struct tracefs *tfs, const struct entry *e,
 		     struct error *err)
 {
-	if (e->kind == ENTRY_RAW_TRACEPOINT) {
-		if (!event_in_any_category(tfs, e->event))
-			return error_set(
-				err,
-				"raw tracepoint %s (for %s()) does not exist on this kernel; check the name with 'bcc-hello -l \"*:%s\"'",
-				e->event, e->func, e->event);
+	/* A raw tracepoint may be a bare one, with no event in tracefs: the
+	 * kernel alone can tell, at the attach. */
+	if (e->kind == ENTRY_RAW_TRACEPOINT)
 		return 0;
-	}
 	if (!tracefs_event_exists(tfs, e->category, e->event))
 		return error_set(
 			err,

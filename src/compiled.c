@@ -479,12 +479,13 @@ static bool ld_imm64_at(const struct compiled_func *f, uint32_t i, uint64_t *v)
 	return true;
 }
 
+/* The 8 bytes as the constant that stores them: the host's byte order,
+ * which is the program's. */
 static uint64_t bytes_u64(const char b[8])
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | (unsigned char)b[i];
+	memcpy(&v, b, sizeof(v));
 	return v;
 }
 
@@ -517,7 +518,8 @@ int compiled_find_mark_sites(struct compiled *c, const char placeholder[8])
 				 (uint32_t)f->insns[i].imm == want >> 32;
 		}
 	}
-	if (stray) {
+	if (stray || n == 0) {
+		/* in pieces, or stored some other way: not patchable */
 		free(sites);
 		return -1;
 	}

@@ -89,8 +89,9 @@ int compiled_find_pid_sites(struct compiled *a, const struct compiled *b,
 /* Patch pid in at every PID site. */
 void compiled_set_pid(struct compiled *c, int32_t pid);
 /* Find where the 8 bytes of placeholder are loaded as one constant: 0
- * (marked set, the sites recorded), or -1 if half of it is loaded apart
- * (an unaligned format: the mark cannot be patched), or out of memory. */
+ * (marked set, the sites recorded), or -1 if it is loaded nowhere so, or
+ * half of it apart (an unaligned format: the mark cannot be patched), or
+ * out of memory. */
 int compiled_find_mark_sites(struct compiled *c, const char placeholder[8]);
 /* Patch mark in at every mark site. */
 void compiled_set_mark(struct compiled *c, const char mark[8]);

@@ -8,6 +8,7 @@
 #include "tutorial.h"
 
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 /* The program, and with job->pid_alt its PID sites. */
@@ -49,12 +50,15 @@ compiler_child_main(const struct compile_job *job, int fd)
 	struct error err = {0};
 	int ret;
 
+	/* Not "bcc-hello": a tracer without -p traces this child's writes,
+	 * and must not take them for another run's output (output.c). */
+	prctl(PR_SET_NAME, "bcc-hello-cc", 0, 0, 0);
 	/* this module's own copy of capture.c: its captures go where the
 	 * parent reads them if LLVM ends the process */
 	capture_share(job->diag_fd);
 	copts.explain = job->explain;
 	copts.explain_type = job->explain_type;
-	copts.mark = !job->tu->unmarked;
+	copts.mark = job->tu->printk && !job->tu->unmarked;
 	ret = compile_all(job, &copts, &prog, &err);
 	if (ret == 0 && copts.mark &&
 	    compiled_find_mark_sites(&prog.c, TUTORIAL_MARK_PLACEHOLDER)) {

@@ -298,7 +298,10 @@ int output_line(const char *line, size_t len, void *ctx)
 		o->in_own = true; /* and its continuation lines */
 		return 0;
 	}
-	if (o->marked) {
+	/* (also unmarked: after a --watch reload from a marked version,
+	 * the old version's lines still queued keep their mark) */
+	if (tl.msg_len >= sizeof(o->mark) &&
+	    memcmp(tl.msg, o->mark, sizeof(o->mark)) == 0) {
 		mark_at = tl.msg - line;
 		tl.msg += sizeof(o->mark);
 		tl.msg_len -= sizeof(o->mark);
@@ -330,7 +333,7 @@ int output_line(const char *line, size_t len, void *ctx)
 		snprintf(o->last.comm, sizeof(o->last.comm), "%.*s",
 			 (int)tl.comm_len, tl.comm);
 		trace_json(o, tl.msg, tl.msg_len, false);
-	} else if (o->raw && o->marked) {
+	} else if (o->raw && mark_at) {
 		/* the kernel's line, but for the mark */
 		ctype_escape_write(o->out, line, mark_at, true);
 		put_escaped(o, "", tl.msg, tl.msg_len, true);

@@ -85,14 +85,18 @@ static bool undeclared_function(struct rounds *rd, const char *diagnostics,
 				char *fn, size_t fsize, char *helper,
 				size_t hsize)
 {
-	static const char tag[] = "implicit declaration of function '";
-	const char *p = diagnostics ? strstr(diagnostics, tag) : NULL;
+	/* clang 14's words, and those of clang 15 and later */
+	static const char *const tags[] = {"implicit declaration of function '",
+					   "call to undeclared function '"};
+	const char *p = NULL;
 	size_t n = 0;
 
 	helper[0] = '\0';
+	for (size_t i = 0; diagnostics && !p && i < 2; i++)
+		if ((p = strstr(diagnostics, tags[i])))
+			p += strlen(tags[i]);
 	if (!p)
 		return false;
-	p += sizeof(tag) - 1;
 	while (p[n] && p[n] != '\'' && n + 1 < fsize)
 		n++;
 	if (p[n] != '\'' || n == 0)

@@ -778,11 +778,11 @@ void run_release(struct run *r)
 	release_version(&r->versions[0]);
 	release_version(&r->versions[1]);
 	if (r->tp) {
-		tracepipe_release(r->tp);
+		tracepipe_release(r->tp, &r->tfs);
 		free(r->tp);
 		r->tp = NULL;
 	}
-	tracepipe_end_watch(&r->guard);
+	tracepipe_end_watch(&r->guard, &r->tfs);
 	watch_release(&r->watch);
 	cache_close(&r->cache);
 	headers_release(&r->hdr);

@@ -341,7 +341,7 @@ int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs, bool global,
 		goto fail;
 	return 0;
 fail:
-	tracepipe_release(tp);
+	tracepipe_release(tp, NULL);
 	return -1;
 }
 
@@ -361,8 +361,31 @@ static uint32_t last_prog_id(void)
 	return id;
 }
 
-/* Was a program loaded since the watch began that is not ours? Another
- * tool (BCC's Python, say) loaded one: it asked for the event too. */
+/* A program of a kind that traces (what bpf_trace_printk is for), by
+ * its ID: not a cgroup or socket program systemd or a network tool
+ * loads. */
+static bool traces(uint32_t id)
+{
+	struct bpf_prog_info info = {0};
+	uint32_t len = sizeof(info);
+	int fd = bpf_prog_get_fd_by_id(id);
+	bool yes = false;
+
+	if (fd < 0)
+		return false;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0)
+		yes = info.type == BPF_PROG_TYPE_KPROBE ||
+		      info.type == BPF_PROG_TYPE_TRACEPOINT ||
+		      info.type == BPF_PROG_TYPE_RAW_TRACEPOINT ||
+		      info.type == BPF_PROG_TYPE_PERF_EVENT ||
+		      info.type == BPF_PROG_TYPE_TRACING;
+	close(fd);
+	return yes;
+}
+
+/* Was a tracing program loaded since the watch began that is not ours?
+ * Another tool (BCC's Python, say) loaded one: it asked for the event
+ * too. */
 static bool foreign_load(const struct tracepipe *tp)
 {
 	uint32_t id = tp->base_id, next;
@@ -372,7 +395,7 @@ static bool foreign_load(const struct tracepipe *tp)
 
 		for (size_t i = 0; i < tp->nours; i++)
 			ours |= tp->ours[i] == next;
-		if (!ours)
+		if (!ours && traces(next))
 			return true;
 		id = next;
 	}
@@ -407,6 +430,18 @@ static bool undo_enable(struct tracepipe *tp, const struct tracefs *tfs)
 	return true;
 }
 
+/* Wait for our turn, at most a little longer than a watch lasts: a run
+ * whose loop cannot check the clock (its output blocked, a print of maps,
+ * a SIGSTOP) must not hold up every other run. */
+static void take_turn(int fd)
+{
+	double until = now_seconds() + WATCH_SECONDS + 1;
+
+	while (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) &&
+	       errno == EWOULDBLOCK && now_seconds() < until)
+		usleep(10000);
+}
+
 void tracepipe_before_load(struct tracepipe *tp, const struct tracefs *tfs,
 			   bool uses_printk)
 {
@@ -420,8 +455,7 @@ void tracepipe_before_load(struct tracepipe *tp, const struct tracefs *tfs,
 	/* --global-pipe takes its turn too: it loads after any watch has
 	 * ended, so no run turns off what its load turned on. */
 	tp->top_lock = open(p, O_RDONLY | O_CLOEXEC);
-	if (tp->top_lock >= 0)
-		flock(tp->top_lock, LOCK_EX);
+	take_turn(tp->top_lock);
 	tp->top_was_off =
 		tp->instance &&
 		tracefs_read(tfs->path, TOP_PRINTK_ENABLE, v, sizeof(v)) > 0 &&
@@ -432,9 +466,15 @@ void tracepipe_before_load(struct tracepipe *tp, const struct tracefs *tfs,
 void tracepipe_after_load(struct tracepipe *tp, const struct tracefs *tfs,
 			  bool loaded, const int *fds, size_t nfds)
 {
-	if (!tp->top_was_off || !loaded) {
+	if (!tp->top_was_off) {
+		end_watch(tp);
+		return;
+	}
+	if (!loaded) {
+		/* a refused program may have scheduled the kernel's work too:
+		 * the watch goes on, or starts, and ends at the release */
 		if (!tp->watch_until)
-			end_watch(tp);
+			tp->watch_until = now_seconds() + WATCH_SECONDS;
 		return;
 	}
 	for (size_t i = 0; i < nfds && tp->nours < TRACEPIPE_MAX_OURS; i++) {
@@ -472,8 +512,11 @@ bool tracepipe_recheck(struct tracepipe *tp, const struct tracefs *tfs)
 	return true;
 }
 
-void tracepipe_end_watch(struct tracepipe *tp)
+void tracepipe_end_watch(struct tracepipe *tp, const struct tracefs *tfs)
 {
+	/* a run that ends while it watches undoes a late enabling once more */
+	if (tp->watch_until && tfs)
+		undo_enable(tp, tfs);
 	end_watch(tp);
 }
 
@@ -504,9 +547,9 @@ long tracepipe_read(struct tracepipe *tp, tracepipe_line_fn on_line, void *ctx)
 	return (long)n;
 }
 
-void tracepipe_release(struct tracepipe *tp)
+void tracepipe_release(struct tracepipe *tp, const struct tracefs *tfs)
 {
-	end_watch(tp);
+	tracepipe_end_watch(tp, tfs);
 	if (tp->fd >= 0)
 		close(tp->fd);
 	tp->fd = -1;

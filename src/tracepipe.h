@@ -19,7 +19,7 @@ struct tracefs;
 
 #define INSTANCE_PREFIX "bcc-hello-"
 
-#define TRACEPIPE_MAX_OURS 64
+#define TRACEPIPE_MAX_OURS 128 /* two versions of LOAD_MAX programs */
 
 struct tracepipe {
 	char dir[PATH_MAX]; /* the instance folder, or tracefs for --global-pipe */
@@ -104,12 +104,13 @@ unsigned long long tracepipe_lost(const struct tracepipe *tp);
  * kernel's late work turned it on. Call it often; false once the watch
  * is over (its lock released). */
 bool tracepipe_recheck(struct tracepipe *tp, const struct tracefs *tfs);
-/* End the watch now (its lock released); tracepipe_release does too. */
-void tracepipe_end_watch(struct tracepipe *tp);
+/* End the watch now (its lock released), after one more look at the
+ * event when tfs is given; run_release does it for --dry-run's guard. */
+void tracepipe_end_watch(struct tracepipe *tp, const struct tracefs *tfs);
 /* Events still in our instance's buffer, never read (at exit). */
 unsigned long long tracepipe_unread(const struct tracepipe *tp);
 /* Close the pipe and remove the instance. */
-void tracepipe_release(struct tracepipe *tp);
+void tracepipe_release(struct tracepipe *tp, const struct tracefs *tfs);
 
 /* Sum "overrun", "commit overrun" and "dropped events" over per-CPU stats text. */
 unsigned long long tracepipe_stats_lost(const char *stats);

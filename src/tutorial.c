@@ -230,17 +230,21 @@ static const char *setting_for(const char *name, const struct setting *sets,
 
 /* A call of bpf_trace_printk (or bpf_printk), its name ending at j:
  * written as bpf_trace_printk with TUTORIAL_MARK before its format, when
- * its '(' is on this line; else the program is unmarked. Returns where
- * the rest of the line starts. */
+ * its '(' is on this line and the line is no directive; else the program
+ * is unmarked. Returns where the rest of the line starts. */
 static size_t mark_call(struct tutorial *tu, struct strbuf *o, const char *line,
 			size_t len, size_t j)
 {
-	size_t k = j;
+	size_t k = j, d = 0;
 
 	strbuf_adds(o, "bpf_trace_printk");
+	while (d < len && (line[d] == ' ' || line[d] == '\t'))
+		d++;
 	while (k < len && (line[k] == ' ' || line[k] == '\t'))
 		k++;
-	if (k == len || line[k] != '(') {
+	/* In a directive ("#define bpf_printk(fmt, ...) ...") the mark could
+	 * land where a literal cannot be: such a program goes unmarked. */
+	if (k == len || line[k] != '(' || (d < len && line[d] == '#')) {
 		tu->unmarked = true;
 		return j;
 	}

@@ -268,10 +268,9 @@ TEST(pid_sites_survive_the_encoding_and_are_checked)
 /* The 8 bytes of s as the two immediates of an ld_imm64 at in[0..1]. */
 static void load_bytes(struct bpf_insn *in, const char *s)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | (unsigned char)s[i];
+	memcpy(&v, s, sizeof(v)); /* as the program stores them */
 	in[0] = (struct bpf_insn){.code = BPF_LD | BPF_IMM | BPF_DW,
 				  .dst_reg = 1,
 				  .imm = (int32_t)(uint32_t)v};
@@ -316,15 +315,25 @@ TEST(the_mark_is_found_where_its_placeholder_is_loaded_and_patched_there)
 	free(c.mark_sites);
 }
 
+TEST(a_placeholder_found_nowhere_leaves_the_program_unmarked)
+{
+	struct bpf_insn in[1] = {{.code = BPF_JMP | BPF_EXIT}};
+	struct compiled_func f = {.name = "p", .insns = in, .ninsns = 1};
+	struct compiled c = {.license = "GPL", .funcs = &f, .nfuncs = 1};
+
+	/* stored some other way (byte by byte): no line would match */
+	CHECK_INT(compiled_find_mark_sites(&c, "bh:mark:"), -1);
+	CHECK_INT(c.marked, 0);
+}
+
 TEST(half_a_placeholder_stored_apart_leaves_the_program_unmarked)
 {
 	struct bpf_insn in[3];
 	struct compiled_func f = {.name = "p", .insns = in, .ninsns = 3};
 	struct compiled c = {.license = "GPL", .funcs = &f, .nfuncs = 1};
-	uint32_t half = 0;
+	uint32_t half;
 
-	for (int i = 3; i >= 0; i--)
-		half = half << 8 | (unsigned char)"ark:"[i];
+	memcpy(&half, "ark:", sizeof(half));
 	load_bytes(in, "bh:mark:");
 	/* an unaligned format: "ark:" stored on its own as well */
 	in[2] = (struct bpf_insn){.code = BPF_ALU64 | BPF_MOV | BPF_K,
@@ -345,6 +354,7 @@ int main(void)
 	RUN(a_pid_that_shapes_more_than_a_constant_is_refused);
 	RUN(pid_sites_survive_the_encoding_and_are_checked);
 	RUN(the_mark_is_found_where_its_placeholder_is_loaded_and_patched_there);
+	RUN(a_placeholder_found_nowhere_leaves_the_program_unmarked);
 	RUN(half_a_placeholder_stored_apart_leaves_the_program_unmarked);
 	return check_failures ? 1 : 0;
 }

@@ -335,6 +335,22 @@ TEST(a_call_with_its_parenthesis_on_the_next_line_leaves_the_program_unmarked)
 	tutorial_release(&tu);
 }
 
+TEST(a_call_in_a_directive_leaves_the_program_unmarked)
+{
+	static const char text[] =
+		"#define bpf_printk(fmt, ...) bpf_trace_printk(fmt, ##__VA_ARGS__)\n"
+		"int f(void *ctx) { bpf_printk(\"a\"); return 0; }\n";
+	struct tutorial tu;
+
+	if (rewrite(&tu, text, NULL, 0, 0))
+		return;
+	CHECK_STR(line_of(tu.text, 1),
+		  "#define bpf_trace_printk(fmt, ...) bpf_trace_printk(fmt, "
+		  "##__VA_ARGS__)");
+	CHECK(tu.unmarked);
+	tutorial_release(&tu);
+}
+
 TEST(bpf_printk_in_a_comment_over_several_lines_is_left_alone)
 {
 	static const char text[] = "/*\n"
@@ -580,6 +596,7 @@ int main(void)
 	RUN(comments_and_quotes_inside_a_rewritten_line_stay_out_of_its_replacement);
 	RUN(bpf_printk_becomes_bpf_trace_printk_only_where_it_is_code);
 	RUN(a_call_with_its_parenthesis_on_the_next_line_leaves_the_program_unmarked);
+	RUN(a_call_in_a_directive_leaves_the_program_unmarked);
 	RUN(bpf_printk_in_a_comment_over_several_lines_is_left_alone);
 	RUN(the_license_line_becomes_bpf_license);
 	RUN(const_globals_become_typed_macros);
