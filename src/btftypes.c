@@ -251,23 +251,6 @@ static int want_constant(struct btftypes *bt, const char *name)
 	return 0;
 }
 
-/* The name quoted after `prefix` on the same line, into buf. */
-static bool quoted_after(const char *line, size_t len, const char *prefix,
-			 char *buf, size_t size)
-{
-	const char *p = memmem(line, len, prefix, strlen(prefix)), *end;
-
-	if (!p)
-		return false;
-	p += strlen(prefix);
-	end = memchr(p, '\'', len - (size_t)(p - line));
-	if (!end || (size_t)(end - p) >= size || end == p)
-		return false;
-	memcpy(buf, p, (size_t)(end - p));
-	buf[end - p] = '\0';
-	return true;
-}
-
 /* A type or constant one error line says is missing; 1 if it is new. */
 static int learn_missing(struct btftypes *bt, const char *line, size_t len)
 {

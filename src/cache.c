@@ -28,13 +28,6 @@
 #define ENTRY_MAX (64UL << 20)
 #define CACHE_MAX (64UL << 20) /* the folder, in all */
 
-static void note(const struct cache *c, const char *fmt, const char *a,
-		 const char *b)
-{
-	if (c->verbose)
-		narrate(c->verbose, fmt, a, b);
-}
-
 /* The folder: BCC_HELLO_CACHE_DIR, else root's, else the user's. */
 static bool cache_path(char *path, size_t size)
 {
@@ -71,26 +64,27 @@ void cache_open(struct cache *c, bool off, int verbose)
 	/* Every folder above must be root's or ours (sticky where others
 	 * may write), else another user could swap the folder. */
 	if (headers_check_tmp_dir(parent, &err)) {
-		note(c, "cache: %s not used: %s", c->dir, err.msg);
+		narrate(c->verbose, "cache: %s not used: %s", c->dir, err.msg);
 		return;
 	}
 	if (mkdir(c->dir, 0700) && errno != EEXIST) {
-		note(c, "cache: %s not used: %s", c->dir, strerror(errno));
+		narrate(c->verbose, "cache: %s not used: %s", c->dir,
+			strerror(errno));
 		return;
 	}
 	c->dirfd =
 		open(c->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (c->dirfd < 0) {
-		note(c, "cache: %s not used: %s", c->dir,
-		     errno == ELOOP || errno == ENOTDIR
-			     ? "not a folder (a link?)"
-			     : strerror(errno));
+		narrate(c->verbose, "cache: %s not used: %s", c->dir,
+			errno == ELOOP || errno == ENOTDIR
+				? "not a folder (a link?)"
+				: strerror(errno));
 		return;
 	}
 	if (fstat(c->dirfd, &st) || st.st_uid != geteuid() ||
 	    (st.st_mode & 077)) {
-		note(c, "cache: %s not used: %s", c->dir,
-		     "it must be ours and private (mode 0700)");
+		narrate(c->verbose, "cache: %s not used: %s", c->dir,
+			"it must be ours and private (mode 0700)");
 		close(c->dirfd);
 		c->dirfd = -1;
 	}
@@ -200,8 +194,9 @@ int cache_get(struct cache *c, const char *key, struct program *prog)
 		return 0;
 	compile_release(prog);
 	if (why)
-		note(c, "[1/5] cache: entry %s ignored (%s); compiling", name,
-		     why);
+		narrate(c->verbose,
+			"[1/5] cache: entry %s ignored (%s); compiling", name,
+			why);
 	return -1;
 }
 

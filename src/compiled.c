@@ -210,9 +210,11 @@ const char *frame_open(const unsigned char *data, size_t len,
 	return NULL;
 }
 
-static void encode_sites(struct wbuf *w, const struct compiled_site *sites,
-			 uint32_t n)
+/* A set of sites: whether they are known, then each. */
+static void encode_sites(struct wbuf *w, uint32_t known,
+			 const struct compiled_site *sites, uint32_t n)
 {
+	wbuf_u32(w, known);
 	wbuf_u32(w, n);
 	for (uint32_t i = 0; i < n; i++) {
 		wbuf_u32(w, sites[i].func);
@@ -233,10 +235,8 @@ unsigned char *compiled_encode(const struct compiled *c, size_t *len)
 	wbuf_u32(&w, c->nfuncs);
 	for (uint32_t i = 0; i < c->nfuncs; i++)
 		encode_func(&w, &c->funcs[i]);
-	wbuf_u32(&w, c->pid_sites_known);
-	encode_sites(&w, c->pid_sites, c->npid_sites);
-	wbuf_u32(&w, c->marked);
-	encode_sites(&w, c->mark_sites, c->nmark_sites);
+	encode_sites(&w, c->pid_sites_known, c->pid_sites, c->npid_sites);
+	encode_sites(&w, c->marked, c->mark_sites, c->nmark_sites);
 	if (!frame_seal(&w, MAGIC, FORMAT_VERSION)) {
 		free(w.p);
 		return NULL;
@@ -245,13 +245,15 @@ unsigned char *compiled_encode(const struct compiled *c, size_t *len)
 	return w.p;
 }
 
-/* Sites of c's instructions, each span instructions long. */
+/* A set of sites of c's instructions, each span instructions long, as
+ * encode_sites wrote it (none unless known). */
 static int decode_sites(struct rbuf *r, const struct compiled *c,
-			struct compiled_site **sites, uint32_t *n,
-			uint32_t span)
+			uint32_t *known, struct compiled_site **sites,
+			uint32_t *n, uint32_t span)
 {
+	*known = rbuf_u32(r);
 	*n = rbuf_u32(r);
-	if (r->failed || *n > r->left / 8)
+	if (r->failed || *known > 1 || (*n && !*known) || *n > r->left / 8)
 		return -1;
 	*sites = calloc(*n ? *n : 1, sizeof(**sites));
 	if (!*sites)
@@ -346,15 +348,9 @@ static int decode_body(struct compiled *c, struct rbuf *r)
 	for (uint32_t i = 0; i < c->nfuncs; i++)
 		if (decode_func(r, &c->funcs[i], c->ntables))
 			return -1;
-	c->pid_sites_known = rbuf_u32(r);
-	if (r->failed || c->pid_sites_known > 1 ||
-	    decode_sites(r, c, &c->pid_sites, &c->npid_sites, 1) ||
-	    (c->npid_sites && !c->pid_sites_known))
-		return -1;
-	c->marked = rbuf_u32(r);
-	if (r->failed || c->marked > 1 ||
-	    decode_sites(r, c, &c->mark_sites, &c->nmark_sites, 2) ||
-	    (c->nmark_sites && !c->marked))
+	if (decode_sites(r, c, &c->pid_sites_known, &c->pid_sites,
+			 &c->npid_sites, 1) ||
+	    decode_sites(r, c, &c->marked, &c->mark_sites, &c->nmark_sites, 2))
 		return -1;
 	return r->left ? -1 : 0;
 }
@@ -422,6 +418,17 @@ static int same_func(const struct compiled_func *f,
 	return 1;
 }
 
+/* The sites found (malloc'd) become c's: *known set. */
+static void adopt_sites(struct compiled_site **dst, uint32_t *ndst,
+			uint32_t *known, struct compiled_site *sites,
+			uint32_t n)
+{
+	free(*dst);
+	*dst = sites;
+	*ndst = n;
+	*known = 1;
+}
+
 /* Room for a site at every instruction of c. */
 static struct compiled_site *site_buffer(const struct compiled *c)
 {
@@ -454,10 +461,8 @@ int compiled_find_pid_sites(struct compiled *a, const struct compiled *b,
 			free(sites);
 			return -1;
 		}
-	free(a->pid_sites);
-	a->pid_sites = sites;
-	a->npid_sites = n;
-	a->pid_sites_known = 1;
+	adopt_sites(&a->pid_sites, &a->npid_sites, &a->pid_sites_known, sites,
+		    n);
 	return 0;
 }
 
@@ -468,11 +473,12 @@ void compiled_set_pid(struct compiled *c, int32_t pid)
 			pid;
 }
 
-/* The 64-bit constant an instruction pair loads: ld_imm64 (BPF_LD |
- * BPF_IMM | BPF_DW, 0x18), its two halves in the two immediates. */
+/* The 64-bit constant an instruction pair loads: ld_imm64, its two
+ * halves in the two immediates. */
 static bool ld_imm64_at(const struct compiled_func *f, uint32_t i, uint64_t *v)
 {
-	if (i + 1 >= f->ninsns || f->insns[i].code != 0x18)
+	if (i + 1 >= f->ninsns ||
+	    f->insns[i].code != (BPF_LD | BPF_IMM | BPF_DW))
 		return false;
 	*v = (uint32_t)f->insns[i].imm | (uint64_t)(uint32_t)f->insns[i + 1].imm
 						 << 32;
@@ -523,10 +529,7 @@ int compiled_find_mark_sites(struct compiled *c, const char placeholder[8])
 		free(sites);
 		return -1;
 	}
-	free(c->mark_sites);
-	c->mark_sites = sites;
-	c->nmark_sites = n;
-	c->marked = 1;
+	adopt_sites(&c->mark_sites, &c->nmark_sites, &c->marked, sites, n);
 	return 0;
 }
 

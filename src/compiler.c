@@ -425,12 +425,10 @@ static int tree_ready(const struct compile_job *job, struct error *err)
 
 	if (!hdr->pending)
 		return 0;
-	if (headers_materialize(hdr, job->rounds->roots, err) ||
-	    headers_apply(hdr, err))
-		return -1;
-	narrate(job->copts->verbose, "kernel headers: %s (%s)", hdr->origin,
-		headers_how(hdr));
-	return 0;
+	return headers_materialize(hdr, job->rounds->roots, err) ||
+			       headers_use(hdr, job->copts->verbose, err)
+		       ? -1
+		       : 0;
 }
 
 /* Wait for a child; its status. */

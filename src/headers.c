@@ -25,7 +25,6 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
 #define PREFIX "linux-headers-"
@@ -230,10 +229,9 @@ static int merge_pair(struct headers *hdr, const struct headers_roots *roots,
 		      const char *flavour, const char *common,
 		      struct error *err)
 {
-	char tmpl[PATH_MAX], name[64];
+	char tmpl[PATH_MAX];
 
-	snprintf(name, sizeof(name), "bcc-hello-headers-%d-", (int)getpid());
-	hdr->hold = owned_mkdtemp(roots->tmp_dir, name, tmpl, sizeof(tmpl));
+	hdr->hold = headers_mkdtemp(roots->tmp_dir, tmpl, sizeof(tmpl));
 	if (hdr->hold < 0)
 		return error_set(
 			err,
@@ -542,6 +540,23 @@ int headers_fallback(struct headers *hdr, const struct headers_roots *roots,
 	return ret;
 }
 
+int headers_mkdtemp(const char *tmp_dir, char *out, size_t size)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), HEADERS_TREE_PREFIX "%d-", (int)getpid());
+	return owned_mkdtemp(tmp_dir, name, out, size);
+}
+
+int headers_use(const struct headers *hdr, int verbose, struct error *err)
+{
+	if (headers_apply(hdr, err))
+		return -1;
+	narrate(verbose, "kernel headers: %s (%s)", hdr->origin,
+		headers_how(hdr));
+	return 0;
+}
+
 int headers_apply(const struct headers *hdr, struct error *err)
 {
 	int ret = hdr->path[0] ? setenv("BCC_KERNEL_SOURCE", hdr->path, 1)
@@ -572,19 +587,16 @@ int headers_hold(struct headers *hdr)
 
 int headers_remove_stale(const char *tmp_dir)
 {
-	static const char prefix[] = "bcc-hello-headers-";
+	static const char prefix[] = HEADERS_TREE_PREFIX;
 	DIR *d = opendir(tmp_dir);
-	time_t now = time(NULL);
 	struct dirent *e;
 	int removed = 0;
 
 	if (!d)
 		return 0;
 	while ((e = readdir(d))) {
-		/* ".bcc-hello-headers-...": made, not yet held and renamed
-		 * (owned_mkdtemp): stale only once it is old */
-		bool hidden = e->d_name[0] == '.';
-		const char *n = e->d_name + hidden;
+		/* ".bcc-hello-headers-...": not yet renamed (owned.h) */
+		const char *n = e->d_name + (e->d_name[0] == '.');
 		char p[PATH_MAX];
 		struct stat st;
 
@@ -592,7 +604,6 @@ int headers_remove_stale(const char *tmp_dir)
 		    !path_fmt(p, sizeof(p), "%s/%s", tmp_dir, e->d_name) ||
 		    lstat(p, &st) || !S_ISDIR(st.st_mode) ||
 		    st.st_uid != geteuid() ||
-		    (hidden && now - st.st_mtime < 60) ||
 		    !owned_abandoned(dirfd(d), e->d_name))
 			continue;
 		if (headers_remove_tree(p) == 0)

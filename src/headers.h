@@ -13,6 +13,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 struct error;
 
@@ -79,17 +80,24 @@ int headers_fallback(struct headers *hdr, const struct headers_roots *roots,
 int headers_remove_stale(const char *tmp_dir);
 /* Make BCC_KERNEL_SOURCE say what headers_find chose. */
 int headers_apply(const struct headers *hdr, struct error *err);
+/* Header trees are made in $TMPDIR as HEADERS_TREE_PREFIX<pid>-XXXXXX. */
+#define HEADERS_TREE_PREFIX "bcc-hello-headers-"
+/* A new tree's folder, held (owned_mkdtemp): the holding descriptor with
+ * its path in out, or -1 (errno). */
+int headers_mkdtemp(const char *tmp_dir, char *out, size_t size);
+/* headers_apply, then say which tree with -v ("kernel headers: ..."). */
+int headers_use(const struct headers *hdr, int verbose, struct error *err);
 /* Remove the merged tree, if one was made. */
 void headers_release(struct headers *hdr);
 
 /* Does dir hold a complete tree (include/linux/kconfig.h and
  * include/generated/autoconf.h)? */
 bool headers_tree_complete(const char *dir);
-/* Remove a folder tree without following symbolic links: each level is
- * opened relative to the one above with O_NOFOLLOW, the top one too. */
 /* Hold the merged tree a compiler's child made (owned.h): 0, or -1 when
  * it cannot be held. */
 int headers_hold(struct headers *hdr);
+/* Remove a folder tree without following symbolic links: each level is
+ * opened relative to the one above with O_NOFOLLOW, the top one too. */
 int headers_remove_tree(const char *dir);
 /* May header trees be made in dir, as root? It and every folder above it
  * must belong to root (or to us) and, where others may write, have the

@@ -268,6 +268,7 @@ int output_line(const char *line, size_t len, void *ctx)
 	struct output *o = ctx;
 	struct trace_line tl;
 	size_t mark_at = 0;
+	bool has_mark;
 
 	if (o->failed)
 		return 1;
@@ -291,17 +292,16 @@ int output_line(const char *line, size_t len, void *ctx)
 			put_escaped(o, CONTINUATION, line, len, false);
 		return 0;
 	}
-	if (o->no_printk ||
-	    (o->marked && (tl.msg_len < sizeof(o->mark) ||
-			   memcmp(tl.msg, o->mark, sizeof(o->mark))))) {
+	has_mark = tl.msg_len >= sizeof(o->mark) &&
+		   memcmp(tl.msg, o->mark, sizeof(o->mark)) == 0;
+	if (o->no_printk || (o->marked && !has_mark)) {
 		o->others++;
 		o->in_own = true; /* and its continuation lines */
 		return 0;
 	}
-	/* (also unmarked: after a --watch reload from a marked version,
-	 * the old version's lines still queued keep their mark) */
-	if (tl.msg_len >= sizeof(o->mark) &&
-	    memcmp(tl.msg, o->mark, sizeof(o->mark)) == 0) {
+	/* (stripped unmarked too: after a --watch reload from a marked
+	 * version, the old version's lines still queued keep their mark) */
+	if (has_mark) {
 		mark_at = tl.msg - line;
 		tl.msg += sizeof(o->mark);
 		tl.msg_len -= sizeof(o->mark);
@@ -333,7 +333,7 @@ int output_line(const char *line, size_t len, void *ctx)
 		snprintf(o->last.comm, sizeof(o->last.comm), "%.*s",
 			 (int)tl.comm_len, tl.comm);
 		trace_json(o, tl.msg, tl.msg_len, false);
-	} else if (o->raw && mark_at) {
+	} else if (o->raw && has_mark) {
 		/* the kernel's line, but for the mark */
 		ctype_escape_write(o->out, line, mark_at, true);
 		put_escaped(o, "", tl.msg, tl.msg_len, true);

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 int owned_hold(const char *path)
@@ -29,11 +31,17 @@ bool owned_abandoned(int dirfd, const char *name)
 {
 	int fd = openat(dirfd, name,
 			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
 	bool abandoned;
 
 	if (fd < 0)
 		return false;
 	abandoned = flock(fd, LOCK_EX | LOCK_NB) == 0;
+	/* ".name": made by owned_mkdtemp, and held and renamed an instant
+	 * later, unless its run was killed between: abandoned once old */
+	if (abandoned && name[0] == '.')
+		abandoned =
+			fstat(fd, &st) == 0 && time(NULL) - st.st_mtime >= 60;
 	close(fd); /* and the lock with it */
 	return abandoned;
 }

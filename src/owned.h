@@ -15,7 +15,8 @@
 /* Hold the folder at path: the descriptor holding it, or -1 (errno). */
 int owned_hold(const char *path);
 /* Is the folder name in the folder dirfd held by nobody (a run that made
- * it and is gone)? False if it is held, or cannot be opened. */
+ * it and is gone)? False if it is held, or cannot be opened, or is a
+ * ".NAME" owned_mkdtemp made less than a minute ago (about to be held). */
 bool owned_abandoned(int dirfd, const char *name);
 /* mkdtemp(3) of "DIR/NAMEXXXXXX", held before its name is seen: it is
  * made as ".NAMEXXXXXX", held, then renamed. The holding descriptor with

@@ -88,21 +88,14 @@ static bool undeclared_function(struct rounds *rd, const char *diagnostics,
 	/* clang 14's words, and those of clang 15 and later */
 	static const char *const tags[] = {"implicit declaration of function '",
 					   "call to undeclared function '"};
-	const char *p = NULL;
-	size_t n = 0;
+	bool found = false;
 
 	helper[0] = '\0';
-	for (size_t i = 0; diagnostics && !p && i < 2; i++)
-		if ((p = strstr(diagnostics, tags[i])))
-			p += strlen(tags[i]);
-	if (!p)
+	for (size_t i = 0; diagnostics && !found && i < 2; i++)
+		found = quoted_after(diagnostics, strlen(diagnostics), tags[i],
+				     fn, fsize);
+	if (!found)
 		return false;
-	while (p[n] && p[n] != '\'' && n + 1 < fsize)
-		n++;
-	if (p[n] != '\'' || n == 0)
-		return false;
-	memcpy(fn, p, n);
-	fn[n] = '\0';
 	if (btf_ready(rd))
 		btftypes_nearest_helper(&rd->btf, fn, helper, hsize);
 	return true;
@@ -173,6 +166,32 @@ static char *types_text(struct rounds *rd, const struct tutorial *tu,
 	return all;
 }
 
+/* The one line that says why clang refused the program. */
+static void say_failure(struct rounds *rd, const struct source *src,
+			const char *diagnostics, struct error *err)
+{
+	char fn[128], helper[128];
+
+	if (rd->btf.absent[0] && diagnostics &&
+	    strstr(diagnostics, rd->btf.absent))
+		error_set(
+			err,
+			"%s: %s is a type of neither the running kernel (its BTF has no such name) nor the headers; check its spelling, or define it in the program",
+			src->name, rd->btf.absent);
+	else if (undeclared_function(rd, diagnostics, fn, sizeof(fn), helper,
+				     sizeof(helper)))
+		error_set(
+			err,
+			"%s: compilation failed: %s() is declared nowhere%s%s%s; fix the errors above and run (or, with --watch, save) again",
+			src->name, fn, helper[0] ? " (did you mean '" : "",
+			helper, helper[0] ? "'?)" : "");
+	else
+		error_set(
+			err,
+			"%s: compilation failed; fix the errors above and run (or, with --watch, save) again",
+			src->name);
+}
+
 /* Compile; when clang did not know a tracepoint field's type, define it
  * from the format file and compile again (a few rounds: clang stops at
  * 20 errors); when it lacks kernel types, define them from the kernel's
@@ -185,7 +204,7 @@ int rounds_compile(struct rounds *rd, const struct source *src,
 		   struct error *err)
 {
 	bool fell_back = false;
-	char *prefix = NULL, fn[128], helper[128];
+	char *prefix = NULL;
 	double seconds = 0;
 
 	if (tu->vmlinux && !btf_ready(rd))
@@ -253,27 +272,10 @@ int rounds_compile(struct rounds *rd, const struct source *src,
 	prog->seconds = seconds; /* every round's */
 	if (prog->built)
 		return 0;
-	/* It did not compile: now clang's last errors are the error's. */
-	if (err->msg[0]) /* said already (needs_real_headers) */
-		;
-	else if (rd->btf.absent[0] && prog->diagnostics &&
-		 strstr(prog->diagnostics, rd->btf.absent))
-		error_set(
-			err,
-			"%s: %s is a type of neither the running kernel (its BTF has no such name) nor the headers; check its spelling, or define it in the program",
-			src->name, rd->btf.absent);
-	else if (undeclared_function(rd, prog->diagnostics, fn, sizeof(fn),
-				     helper, sizeof(helper)))
-		error_set(
-			err,
-			"%s: compilation failed: %s() is declared nowhere%s%s%s; fix the errors above and run (or, with --watch, save) again",
-			src->name, fn, helper[0] ? " (did you mean '" : "",
-			helper, helper[0] ? "'?)" : "");
-	else
-		error_set(
-			err,
-			"%s: compilation failed; fix the errors above and run (or, with --watch, save) again",
-			src->name);
+	/* It did not compile: clang's last errors are the error's, unless
+	 * one is said already (needs_real_headers). */
+	if (!err->msg[0])
+		say_failure(rd, src, prog->diagnostics, err);
 	error_details(err, prog->diagnostics);
 	prog->diagnostics = NULL;
 	return -1;

@@ -593,8 +593,8 @@ void run_init(struct run *r, const struct options *opts)
 	r->rounds.tracefs = r->tfs.path;
 	r->rounds.hdr = &r->hdr;
 	r->rounds.roots = &r->roots;
+	tracepipe_init(&r->guard);
 	r->guard.instance = true; /* for --dry-run: see struct run */
-	r->guard.top_lock = -1;
 	setup_signals(&r->stop_set);
 }
 
@@ -611,10 +611,8 @@ static int find_headers(struct run *r, struct error *err)
 		return -1;
 	if (r->hdr.pending)
 		return 0;
-	if (headers_apply(&r->hdr, err))
+	if (headers_use(&r->hdr, opts->verbose, err))
 		return -1;
-	narrate(opts->verbose, "kernel headers: %s (%s)", r->hdr.origin,
-		headers_how(&r->hdr));
 	if (r->hdr.mismatched)
 		fprintf(stderr,
 			"bcc-hello: warning: no headers for kernel %s; compiling against %s headers (struct layouts come from that version; tracepoint arguments stay exact)\n",

@@ -1,6 +1,5 @@
 /* synth.c: the synthesized header tree (see synth.h). */
 #include "synth.h"
-#include "owned.h"
 #include "error.h"
 #include "headers.h"
 #include "util.h"
@@ -319,7 +318,7 @@ int synth_tree(char *out, size_t size, int *hold, const char *tmp_dir,
 	       const char *config, const char *usr_include, const char *machine,
 	       struct error *err)
 {
-	char tmpl[PATH_MAX], name[64], p[PATH_MAX];
+	char tmpl[PATH_MAX], p[PATH_MAX];
 	int fd;
 
 	path_fmt(p, sizeof(p), "%s/linux/types.h", usr_include);
@@ -328,8 +327,7 @@ int synth_tree(char *out, size_t size, int *hold, const char *tmp_dir,
 			err,
 			"no kernel headers, and no user-space API headers to make a tree from (%s): install linux-libc-dev, or linux-headers-amd64",
 			p);
-	snprintf(name, sizeof(name), "bcc-hello-headers-%d-", (int)getpid());
-	fd = owned_mkdtemp(tmp_dir, name, tmpl, sizeof(tmpl));
+	fd = headers_mkdtemp(tmp_dir, tmpl, sizeof(tmpl));
 	if (fd < 0)
 		return error_set(
 			err,

@@ -182,10 +182,10 @@ int tracepipe_remove_stale(const struct tracefs *tfs)
 static int make_instance(struct tracepipe *tp, const struct tracefs *tfs,
 			 struct error *err)
 {
-	int lock = lock_instances(tfs), ret = -1;
+	int lock = lock_instances(tfs), ret = -1, k;
 	char name[64];
 
-	for (int k = 1; k < 100; k++) {
+	for (k = 1; k < 100; k++) {
 		tracepipe_instance_name(name, sizeof(name), getpid(), k);
 		path_fmt(tp->dir, sizeof(tp->dir), "%s/instances/%s", tfs->path,
 			 name);
@@ -208,7 +208,7 @@ static int make_instance(struct tracepipe *tp, const struct tracefs *tfs,
 	}
 	if (lock >= 0)
 		close(lock);
-	if (ret && !err->msg[0])
+	if (k == 100)
 		error_set(
 			err,
 			"cannot create an ftrace instance in %s/instances: every name is taken",
@@ -293,21 +293,19 @@ static int open_pipe(struct tracepipe *tp, struct error *err)
 	return error_set(err, "cannot open %s: %s", p, strerror(errno));
 }
 
+void tracepipe_init(struct tracepipe *tp)
+{
+	memset(tp, 0, sizeof(*tp));
+	tp->fd = tp->hold = tp->top_lock = -1;
+}
+
 int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs, bool global,
 		   struct error *err)
 {
 	char v[16];
 	int ret;
 
-	tp->fd = -1;
-	tp->hold = -1;
-	tp->len = 0;
-	tp->instance = false;
-	tp->lost_base = 0;
-	tp->top_was_off = false;
-	tp->top_lock = -1;
-	tp->watch_until = tp->settle_until = 0;
-	tp->nours = 0;
+	tracepipe_init(tp);
 	if (global) {
 		path_fmt(tp->dir, sizeof(tp->dir), "%s", tfs->path);
 		if (tracefs_read(tp->dir, "tracing_on", v, sizeof(v)) > 0 &&
@@ -361,19 +359,27 @@ static uint32_t last_prog_id(void)
 	return id;
 }
 
+/* What the kernel says of the program at fd: 0, or -1. */
+static int prog_info(int fd, struct bpf_prog_info *info)
+{
+	uint32_t len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	return bpf_obj_get_info_by_fd(fd, info, &len) ? -1 : 0;
+}
+
 /* A program of a kind that traces (what bpf_trace_printk is for), by
  * its ID: not a cgroup or socket program systemd or a network tool
  * loads. */
 static bool traces(uint32_t id)
 {
-	struct bpf_prog_info info = {0};
-	uint32_t len = sizeof(info);
+	struct bpf_prog_info info;
 	int fd = bpf_prog_get_fd_by_id(id);
 	bool yes = false;
 
 	if (fd < 0)
 		return false;
-	if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0)
+	if (prog_info(fd, &info) == 0)
 		yes = info.type == BPF_PROG_TYPE_KPROBE ||
 		      info.type == BPF_PROG_TYPE_TRACEPOINT ||
 		      info.type == BPF_PROG_TYPE_RAW_TRACEPOINT ||
@@ -478,10 +484,9 @@ void tracepipe_after_load(struct tracepipe *tp, const struct tracefs *tfs,
 		return;
 	}
 	for (size_t i = 0; i < nfds && tp->nours < TRACEPIPE_MAX_OURS; i++) {
-		struct bpf_prog_info info = {0};
-		uint32_t len = sizeof(info);
+		struct bpf_prog_info info;
 
-		if (bpf_obj_get_info_by_fd(fds[i], &info, &len) == 0)
+		if (prog_info(fds[i], &info) == 0)
 			tp->ours[tp->nours++] = info.id;
 	}
 	tp->watch_until = now_seconds() + WATCH_SECONDS;
@@ -498,10 +503,11 @@ void tracepipe_after_load(struct tracepipe *tp, const struct tracefs *tfs,
 
 bool tracepipe_recheck(struct tracepipe *tp, const struct tracefs *tfs)
 {
-	double now = now_seconds();
+	double now;
 
 	if (!tp->watch_until)
 		return false;
+	now = now_seconds();
 	if (!undo_enable(tp, tfs))
 		return false;
 	if ((tp->settle_until && now > tp->settle_until) ||

@@ -35,7 +35,6 @@ struct tracepipe {
 	unsigned long long lost_base; /* the kernel's lost count at open */
 	bool top_was_off; /* top-level buffer did not record bpf_trace_printk */
 	int top_lock;	  /* held from before the load to the watch's end */
-	bool uses_printk; /* the program calls bpf_trace_printk */
 	char buf[1 << 16]; /* bytes read but not yet split into lines */
 	size_t len;
 };
@@ -71,6 +70,9 @@ void tracepipe_instance_name(char *buf, size_t size, pid_t pid, int k);
  * ours that no live run holds (owned.h). Returns how many. */
 int tracepipe_remove_stale(const struct tracefs *tfs);
 
+/* Nothing open, nothing watched: what tracepipe_open starts from, and
+ * what --dry-run's guard is (run.c). */
+void tracepipe_init(struct tracepipe *tp);
 /* Create and open the private instance (or the global pipe). */
 int tracepipe_open(struct tracepipe *tp, const struct tracefs *tfs, bool global,
 		   struct error *err);

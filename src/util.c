@@ -103,3 +103,19 @@ const char *plural(unsigned long long n)
 {
 	return n == 1 ? "" : "s";
 }
+
+bool quoted_after(const char *line, size_t len, const char *prefix, char *buf,
+		  size_t size)
+{
+	const char *p = memmem(line, len, prefix, strlen(prefix)), *end;
+
+	if (!p)
+		return false;
+	p += strlen(prefix);
+	end = memchr(p, '\'', len - (size_t)(p - line));
+	if (!end || (size_t)(end - p) >= size || end == p)
+		return false;
+	memcpy(buf, p, (size_t)(end - p));
+	buf[end - p] = '\0';
+	return true;
+}

@@ -36,4 +36,9 @@ double now_seconds(void);
 /* "s" after a count other than 1 ("1 event", "2 events"), else "". */
 const char *plural(unsigned long long n);
 
+/* The name quoted ('...') after prefix in the len bytes of line, into
+ * buf: false if there is none, it is empty, or it does not fit. */
+bool quoted_after(const char *line, size_t len, const char *prefix, char *buf,
+		  size_t size);
+
 #endif

@@ -134,6 +134,27 @@ wait_for() {
 	return 1
 }
 
+now() { echo "$EPOCHREALTIME"; }
+# since START: seconds elapsed, to two decimals.
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+# count FILE REGEX: lines matching (0 when none, or no file).
+count() {
+	local n
+	n=$(grep -Ec -- "$2" "$1" 2>/dev/null)
+	echo "${n:-0}"
+}
+# skip_this WHY: the current case is skipped, and not counted.
+skip_this() {
+	echo "skip: $CASE: $*"
+	CASES=$((CASES - 1))
+}
+# The folder a -v run NAME reads from, from its "[4/5] read: DIR/trace_pipe".
+read_dir() { sed -n 's/^bcc-hello: \[4\/5\] read: \(.*\)\/trace_pipe.*/\1/p' "$T/$1.err"; }
+# events_of NAME PID: lines of hello.c's for PID in run NAME's output.
+events_of() { grep -c "PID $2\.\$" "$T/$1.out" || true; }
+# tree_made_by NAME: the header tree a -v run NAME made ("" if none).
+tree_made_by() { sed -n 's/.*made into \([^ ]*\) .*/\1/p' "$T/$1.err" | head -1; }
+
 # wait_file FILE [SECONDS]: true once FILE exists.
 wait_file() {
 	local file="$1" secs="${2:-20}" i

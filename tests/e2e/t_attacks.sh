@@ -9,7 +9,7 @@
 require_bpf
 command -v setpriv >/dev/null || skip "setpriv (util-linux) is not installed"
 
-SRC="${BCC_HELLO_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}"
+SRC=$BCC_HELLO_SRC
 NOBODY=65534
 # as_nobody CMD...: run it as uid and gid 65534, with no other groups.
 as_nobody() { setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups "$@"; }

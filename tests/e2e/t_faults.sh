@@ -18,15 +18,6 @@ require_bpf
 export TMPDIR="$T/tmp"
 mkdir -p "$TMPDIR"
 
-now() { echo "$EPOCHREALTIME"; }
-# since START: seconds elapsed, to two decimals.
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
-# count FILE REGEX: lines matching (0 when none, or no file).
-count() {
-	local n
-	n=$(grep -Ec -- "$2" "$1" 2>/dev/null)
-	echo "${n:-0}"
-}
 # wait_count FILE REGEX N [SECONDS]: true once N lines match, polled every
 # 10 ms (a compile takes 0.3 s on a quiet machine). Timed by the clock, so
 # that a busy machine waits as long.

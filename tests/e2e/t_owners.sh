@@ -9,10 +9,8 @@
 require_bpf
 command -v unshare >/dev/null || skip "unshare (util-linux) is not installed"
 
-SRC="${BCC_HELLO_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}"
+SRC=$BCC_HELLO_SRC
 said() { grep '^bcc-hello: ' "$T/$1.err" || true; }
-read_dir() { sed -n 's/^bcc-hello: \[4\/5\] read: \(.*\)\/trace_pipe.*/\1/p' "$T/$1.err"; }
-tree_of() { sed -n 's/.*made into \([^ ]*\) .*/\1/p' "$T/$1.err" | head -1; }
 
 case_ "a run under another name keeps its header tree while another run starts, and reloads with it"
 # The copy finds its compiler module beside it, as an install does.
@@ -25,7 +23,7 @@ snapshot
 C=$!
 BG_PIDS+=($C)
 wait_for "$T/copy.err" '\[4/5\] read' 60
-tree=$(tree_of copy)
+tree=$(tree_made_by copy)
 "$BCC_HELLO" --dry-run -v </dev/null >"$T/other.out" 2>"$T/other.err"
 orc=$?
 kept=no

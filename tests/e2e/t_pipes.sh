@@ -9,9 +9,6 @@
 . "$(dirname "$0")/lib.sh"
 require_bpf
 
-# The folder a -v run reads from, from its "[4/5] read: DIR/trace_pipe".
-read_dir() { sed -n 's/^bcc-hello: \[4\/5\] read: \(.*\)\/trace_pipe.*/\1/p' "$T/$1.err"; }
-events_of() { grep -c "PID $2\.\$" "$T/$1.out"; }
 
 start_writer
 W=$!

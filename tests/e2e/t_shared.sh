@@ -12,13 +12,11 @@ require_bpf
 N=50
 
 trap 'restore_top; cleanup' EXIT
-events_of() { grep -c "PID $2\.\$" "$T/$1.out" || true; }
 
 case_ "--global-pipe started as another run loads receives each of its writer's $N writes"
 holders=$(pipe_holders)
 if [ -n "$holders" ]; then
-	echo "skip: $CASE: another process reads the shared trace_pipe: $holders"
-	CASES=$((CASES - 1))
+	skip_this "another process reads the shared trace_pipe: $holders"
 else
 	top_off # as on a fresh machine (the tools below leave it on)
 	start_counted g "$N"
@@ -46,8 +44,7 @@ case_ "BCC's Python front end started as another run loads receives each of its 
 PY=/usr/bin/python3
 holders=$(pipe_holders)
 if [ -n "$holders" ]; then
-	echo "skip: $CASE: another process reads the shared trace_pipe: $holders"
-	CASES=$((CASES - 1))
+	skip_this "another process reads the shared trace_pipe: $holders"
 elif ! "$PY" -c 'import bcc' 2>/dev/null; then
 	fail "$PY cannot import bcc: install python3-bpfcc (the README's test command does)"
 else
@@ -100,7 +97,7 @@ EOF
 	start_hello a2 -v --no-cache
 	A2=$HELLO_PID
 	wait_for "$T/a2.err" '\[2/5\] loaded' 60
-	tree=$(sed -n 's/.*made into \([^ ]*\) .*/\1/p' "$T/a2.err" | head -1)
+	tree=$(tree_made_by a2)
 	BCC_KERNEL_SOURCE=$tree "$PY" "$T/py.py" "$WPY" "$T/py.go" "$N" >"$T/py.out" 2>"$T/py.err" &
 	P=$!
 	BG_PIDS+=($P)

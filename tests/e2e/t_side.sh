@@ -19,9 +19,6 @@
 require_bpf
 N=3000
 
-now() { echo "$EPOCHREALTIME"; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
-count() { grep -Ec -- "$2" "$1" 2>/dev/null || true; }
 # wait_count FILE REGEX N [SECONDS]: true once N lines match (by the clock).
 wait_count() {
 	local end=$((${EPOCHREALTIME/./} + ${4:-20} * 1000000))
@@ -108,9 +105,7 @@ expect "all four at '[4/5] read'" "$ready: $(for n in "${NAMES[@]}"; do tail -1 
 sleep 0.6
 EN1=$(top_enable)
 for w in w1 w2 w3; do echo go >"$T/$w.go"; done
-for w in w1 w2 w3; do
-	for ((i = 0; i < 600; i++)); do [ -e "$T/$w.go.done" ] && break; sleep 0.05; done
-done
+for w in w1 w2 w3; do wait_file "$T/$w.go.done" 30; done
 # Each run's own lines, then those of the run without -p, arrive.
 wait_count "$T/r1.out" "$(line_of "$W1")" "$N" 30
 wait_count "$T/r2.out" "$(line_of "$W1")" "$N" 30
@@ -161,16 +156,14 @@ echo "# the shared pipe: $window lines of the four programs in all, from the mom
 others=$(others_between "$t0" "$(now)" "${RUNS[@]}")
 echo "# bpf_trace_printk in the top-level buffer: '$EN0' before the runs, '$EN1' before the writes, '$EN2' after"
 if grep -q busy "$T/cat.err"; then
-	echo "skip: $CASE: another process reads the shared trace_pipe: ${holders:-$(pipe_holders)}"
-	CASES=$((CASES - 1))
+	skip_this "another process reads the shared trace_pipe: ${holders:-$(pipe_holders)}"
 elif [ "$EN0" != 0 ]; then
 	# Someone reads the shared pipe and wants the event on: it stays on,
 	# and the shared pipe gets every line.
 	echo "# bpf_trace_printk on in the top-level buffer, as someone else set it; the cat received $ours of our lines"
 	expect "the event on all along" "'$EN0/$EN1/$EN2'" [ "$EN0/$EN1/$EN2" = 1/1/1 ] && ok
 elif [ "$EN1/$EN2" != 0/0 ] && [ -n "$others" ]; then
-	echo "skip: $CASE: the event was turned on meanwhile, and other bcc-hello runs were loading programs: $others"
-	CASES=$((CASES - 1))
+	skip_this "the event was turned on meanwhile, and other bcc-hello runs were loading programs: $others"
 else
 	expect "the cat still reading when the runs stopped" "it had exited: $(cat "$T/cat.err")" [ "$cat_alive" = yes ] &&
 		expect "bpf_trace_printk still off in the top-level buffer after four loads" "'$EN1' before the writes, '$EN2' after" \
@@ -198,11 +191,9 @@ after=$(top_enable)
 others=$(others_between "$t1" "$(now)" "$DRY")
 if [ "$before" != 0 ]; then
 	h=$(pipe_holders)
-	echo "skip: $CASE: bpf_trace_printk is on in the top-level buffer: ${h:+someone reads the shared trace_pipe: $h}${h:-another run on this machine turned it on again at once}"
-	CASES=$((CASES - 1))
+	skip_this "bpf_trace_printk is on in the top-level buffer: ${h:+someone reads the shared trace_pipe: $h}${h:-another run on this machine turned it on again at once}"
 elif [ "$after" != 0 ] && [ -n "$others" ]; then
-	echo "skip: $CASE: the event was turned on, and other bcc-hello runs were loading programs meanwhile: $others"
-	CASES=$((CASES - 1))
+	skip_this "the event was turned on, and other bcc-hello runs were loading programs meanwhile: $others"
 else
 	expect "exit 0" "exit $rc: $(tail -2 "$T/dry.err")" [ "$rc" = 0 ] &&
 		expect "bpf_trace_printk off in the top-level buffer, as before the dry run" "'$after' (before: '$before')" \

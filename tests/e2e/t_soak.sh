@@ -33,8 +33,6 @@ RATE=${BCC_HELLO_SOAK_RATE:-50000}
 SECS=${BCC_HELLO_SOAK_SECONDS:-20}
 WARMUP=3
 
-now() { echo "$EPOCHREALTIME"; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 summary() { sed -n 's/^bcc-hello: \([0-9]*\) events\{0,1\}, \([0-9]*\) lost.*/\1 \2/p' "$T/$1.err"; }
 # Events in the buffers of PID's instance, not read yet.
 backlog_of() {

@@ -19,11 +19,6 @@ expect "exit 2 and a 'bcc-hello: ' line naming --watch" "exit $rc: $(cat "$T/usa
 
 require_bpf
 
-now() { echo "$EPOCHREALTIME"; }
-# since START: seconds elapsed, to two decimals.
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
-# count FILE REGEX: lines matching (0 when none, or no file).
-count() { grep -Ec -- "$2" "$1" 2>/dev/null || true; }
 # wait_count FILE REGEX N [SECONDS]: true once N lines match. Timed by
 # the clock, not by a number of polls, so that a busy machine waits as long.
 wait_count() {
