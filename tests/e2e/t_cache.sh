@@ -29,9 +29,12 @@ how() { grep -E '\[1/5\] (compiled in|compile: cached|cache:)' "$T/$1.err" | hea
 entries() { find "$C" -maxdepth 1 -name '*.bhc' | wc -l; }
 # The lines of run NAME about PID, with times, CPUs and counts (numbers
 # other than the PID) blanked: what a cold and a warm run must share.
+# Times go first: a time is never the PID, even when its whole seconds
+# are the same digits (a machine up for 28787 s, a writer of PID 28787).
 shape() {
-	grep -F "$2" "$T/$1.out" | grep -v '^TIME' |
-		sed -E "s/\b$2\b/PID/g; s/[0-9]+(\.[0-9]+)?/#/g; s/ +/ /g" | sort -u
+	grep -v '^TIME' "$T/$1.out" |
+		sed -E "s/[0-9]+\.[0-9]+/#/g; s/\b$2\b/<pid>/g; s/[0-9]+/#/g; s/ +/ /g" |
+		grep -F '<pid>' | sort -u
 }
 
 case_ "a second run of the same source loads the cached program, and prints the same events"
