@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -477,6 +478,26 @@ static int loop_due(struct run *r, struct loop *l, double *left, int *ret,
 	return LOOP_WAIT;
 }
 
+/* Read up to max batches from trace_pipe, or until it is empty, the
+ * count is reached, a stop comes or the output fails: 0, or -1 with err
+ * set. */
+static int read_pipe(struct run *r, int max, struct error *err)
+{
+	struct output *out = &r->out;
+
+	for (int batch = 0; batch < max; batch++) {
+		long n = tracepipe_read(r->tp, output_line, out);
+
+		if (n < 0)
+			return error_set(err, "reading %s/trace_pipe: %s",
+					 r->tp->dir, strerror(errno));
+		if (n == 0 || out->failed || exiting ||
+		    (out->limit && out->events >= out->limit))
+			break;
+	}
+	return 0;
+}
+
 /* Wait (at most left seconds, -1: no limit) for trace_pipe, the watched
  * folder and the version's ring and perf buffers (they change with each
  * reload); read and print what is ready. */
@@ -495,10 +516,10 @@ static int loop_wait_read(struct run *r, struct loop *l, double left, int *ret,
 		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
 		timeout = &ts;
 	}
-	if (l->cap < 2 + r->cur->ev.nreaders) {
+	if (l->cap < 3 + r->cur->ev.nreaders) {
 		struct pollfd *grown;
 
-		l->cap = 2 + r->cur->ev.nreaders;
+		l->cap = 3 + r->cur->ev.nreaders;
 		grown = realloc(l->pfd, l->cap * sizeof(*l->pfd));
 		if (!grown) {
 			*ret = error_set(err, "out of memory");
@@ -509,9 +530,10 @@ static int loop_wait_read(struct run *r, struct loop *l, double left, int *ret,
 	pfd = l->pfd;
 	pfd[0] = (struct pollfd){.fd = r->tp->fd, .events = POLLIN};
 	pfd[1] = (struct pollfd){.fd = r->watch.fd, .events = POLLIN};
-	nev = events_pollfds(&r->cur->ev, pfd + 2, l->cap - 2);
+	pfd[2] = (struct pollfd){.fd = r->target, .events = POLLIN};
+	nev = events_pollfds(&r->cur->ev, pfd + 3, l->cap - 3);
 	sigemptyset(&none);
-	ready = ppoll(pfd, 2 + nev, timeout, &none);
+	ready = ppoll(pfd, 3 + nev, timeout, &none);
 	sigprocmask(SIG_UNBLOCK, &r->stop_set, NULL);
 	if (ready < 0) {
 		if (errno == EINTR)
@@ -523,19 +545,21 @@ static int loop_wait_read(struct run *r, struct loop *l, double left, int *ret,
 	if (r->opts->watch && (pfd[1].revents & POLLIN))
 		watch_drain(&r->watch);
 	if (nev)
-		events_service(&r->cur->ev, pfd + 2, nev);
-	/* Drain what is there, up to a bound, then flush once. */
-	for (int batch = 0; batch < 64 && (pfd[0].revents & POLLIN); batch++) {
-		long n = tracepipe_read(r->tp, output_line, out);
-
-		if (n < 0) {
-			*ret = error_set(err, "reading %s/trace_pipe: %s",
-					 r->tp->dir, strerror(errno));
+		events_service(&r->cur->ev, pfd + 3, nev);
+	/* -p's process exited: all it did is queued by now, and read to the
+	 * end (the ring and perf buffers at the detach); then the run ends. */
+	if (pfd[2].revents & POLLIN)
+		r->target_exited = true;
+	if ((pfd[0].revents & POLLIN) || r->target_exited) {
+		/* Drain what is there, up to a bound, then flush once. */
+		if (read_pipe(r, r->target_exited ? 1 << 16 : 64, err)) {
+			*ret = -1;
 			return LOOP_STOP;
 		}
-		if (n == 0 || out->failed || exiting ||
-		    (out->limit && out->events >= out->limit))
-			break;
+	}
+	if (r->target_exited) {
+		output_flush(out);
+		return LOOP_STOP;
 	}
 	if (exiting && !(exiting == SIGHUP && r->opts->watch))
 		return LOOP_STOP; /* even if the output is stuck */
@@ -588,6 +612,7 @@ void run_init(struct run *r, const struct options *opts)
 	memset(r, 0, sizeof(*r));
 	r->opts = opts;
 	r->watch.fd = -1;
+	r->target = -1;
 	r->cache.dirfd = -1;
 	r->cur = &r->versions[0];
 	r->rounds.tracefs = r->tfs.path;
@@ -620,11 +645,17 @@ static int find_headers(struct run *r, struct error *err)
 	return 0;
 }
 
-/* -p of a process that is not there: said at once, rather than a run
- * that waits for events that never come. */
-static int pid_exists(pid_t pid, struct error *err)
+/* -p: the process, held from the start as a pidfd, which becomes
+ * readable when it exits: the run then stops, rather than wait for events
+ * that can no longer come. One that is not there is said at once. A PID
+ * the kernel gives no pidfd for (a thread that does not lead its
+ * process) is traced without the watch. */
+static int target_open(struct run *r, pid_t pid, struct error *err)
 {
-	if (pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH)
+	if (pid <= 0)
+		return 0;
+	r->target = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (r->target >= 0 || errno != ESRCH)
 		return 0;
 	return error_usage(
 		err,
@@ -659,7 +690,7 @@ int run_prepare(struct run *r, struct error *err)
 		sigdelset(&r->stop_set, SIGHUP); /* SIGHUP reloads */
 	r->rounds.file = opts->file;
 	r->rounds.verbose = opts->verbose;
-	if (privilege_check(err) || pid_exists(opts->pid, err) ||
+	if (privilege_check(err) || target_open(r, opts->pid, err) ||
 	    read_source(r->cur, opts, err) || make_mark(r->mark, err) ||
 	    tracefs_open(&r->tfs, err))
 		return -1;
@@ -755,6 +786,10 @@ int run_detach(struct run *r, struct error *err)
 		r->tp->instance ? r->tp->dir : "nothing (global pipe)");
 	attach_release(&cur->at);
 	events_drain(&cur->ev);
+	if (r->target_exited)
+		fprintf(stderr,
+			"bcc-hello: process %d (-p) exited; nothing more to trace\n",
+			(int)r->opts->pid);
 	/* A pipe nobody reads must not hold a stop asked for by a signal. */
 	output_finish(&r->out, exiting ? 2.0 : 0);
 	/* The maps, a last time: a stop signal that ended the run does not
@@ -782,6 +817,8 @@ void run_release(struct run *r)
 	}
 	tracepipe_end_watch(&r->guard, &r->tfs);
 	watch_release(&r->watch);
+	if (r->target >= 0)
+		close(r->target);
 	cache_close(&r->cache);
 	headers_release(&r->hdr);
 	tracefs_release(&r->tfs);

@@ -58,6 +58,8 @@ struct run {
 	struct version versions[2];
 	struct version *cur; /* the one attached */
 	pid_t compiler;	     /* a compiler's child still exiting, or 0 */
+	int target;	     /* -p: a pidfd of the process, or -1 */
+	bool target_exited;  /* it exited: the run ended */
 	char mark[8];	     /* starts its program's trace lines (tutorial.h) */
 };
 

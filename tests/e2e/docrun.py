@@ -15,7 +15,8 @@ terminal would run them: variables ($W) and background jobs live on from
 one command to the next. What a command printed must be what the document
 shows, line for line, once both are normalised (normalise()): times,
 PIDs other than the writer's and the shell's, and the CPU column are
-ignored; SCRATCH stands for the document's folder, /work/main. In what
+ignored (and a raw trace line's flags); SCRATCH stands for the
+document's folder, /work/main. In what
 the document shows, a line "..." stands for any number of lines, and
 "..." inside a line for any text: an elision the reader sees. A line
 "[1] 18500" (an interactive shell's job notice) is not expected.
@@ -33,6 +34,7 @@ import difflib
 import os
 import re
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -137,7 +139,9 @@ def normalise(line, known):
     process it ran. known maps this run's PIDs to the document's."""
     # Times first: a time is never a PID, even when its digits are one's.
     line = re.sub(r"\b\d+\.\d{6}\b", "<ts>", line)
-    line = re.sub(r"\[\d{3}\]", "[<cpu>]", line)
+    # A raw line's CPU, and its flags: whether interrupts were off or a
+    # reschedule pending at that instant is the machine's, like the CPU.
+    line = re.sub(r"\[\d{3}\]\s+\S{4,5}\s+<ts>:", "[<cpu>] <flags> <ts>:", line)
     line = re.sub(r"\b\d\d:\d\d:\d\d\b", "<clock>", line)
     line = re.sub(r"\b\d+\.\d+ s\b", "<t> s", line)
     for pid, doc in known.items():
@@ -187,6 +191,9 @@ def matches(expected, actual):
 
 
 def main():
+    # A stop of the runner (a test's timeout) stops the session too: the
+    # finally below kills its jobs.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     doc, scratch = sys.argv[1], os.path.realpath(sys.argv[2])
     actual_md = open(sys.argv[3], "w") if len(sys.argv) > 3 else None
     items = parse(doc)

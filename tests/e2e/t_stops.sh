@@ -100,4 +100,25 @@ expect "exit 0 and 5 lines of the writer" "exit $RC, $n lines; $last" \
 	expect "the other 95 said to be not shown, not lost" "$last" [ -n "$rest" ] &&
 	expect "queued + read after = 95" "$rest = $((rest))" [ "$((rest))" = 95 ] && ok
 
+case_ "-p's process exits: every event it made is printed, the run says so and ends, exit 0"
+# The writer makes 300 writes and exits while the tracer is stopped, so
+# that its exit is seen with all 300 lines still queued: none may be
+# left behind.
+mkfifo "$T/go2"
+sh -c ': > "$1/ready2"; read x < "$1/go2"; i=0
+	while [ $i -lt 300 ]; do printf x; i=$((i + 1)); done >/dev/null' sh "$T" &
+F=$!
+wait_file "$T/ready2" 10
+start_hello gone -p "$F" -v
+wait_for "$T/gone.err" '\[4/5\] read' 60
+kill -STOP "$HELLO_PID"
+echo go >"$T/go2"
+wait "$F"
+kill -CONT "$HELLO_PID"
+wait_exit "$HELLO_PID" 30 || kill -9 "$HELLO_PID" 2>/dev/null
+n=$(count "$T/gone.out" "^[0-9.]+ +sh +$F +[0-9]+ +BPF triggered from PID $F\.$")
+expect "exit 0, all 300 events" "exit $RC, $n lines" [ "$RC/$n" = 0/300 ] &&
+	expect "'process $F (-p) exited', then '300 events, 0 lost'" "$(tail -2 "$T/gone.err" | tr '\n' '|')" \
+		[ "$(tail -2 "$T/gone.err" | tr '\n' '|')" = "bcc-hello: process $F (-p) exited; nothing more to trace|bcc-hello: 300 events, 0 lost|" ] && ok
+
 finish
