@@ -19,7 +19,8 @@ ignored (and a raw trace line's flags); SCRATCH stands for the
 document's folder, /work/main. In what
 the document shows, a line "..." stands for any number of lines, and
 "..." inside a line for any text: an elision the reader sees. A line
-"[1] 18500" (an interactive shell's job notice) is not expected.
+"[1] 18500" (an interactive shell's job notice) is not expected. Every
+command must exit 0: one that fails shows it, `; echo exit status $?`.
 
 The writer's PID is the value of $W after the command that set it; the
 document shows it as 18500, and the shell's own ($$) as 18490.
@@ -232,7 +233,11 @@ def main():
                         for pid, d in known.items():
                             x = re.sub(r"\b%s\b" % pid, d, x)
                         actual_md.write(x + "\n")
-                if not matches(norm_shown, norm_got):
+                if rc != 0:
+                    failed += 1
+                    print("FAIL: %s:%d: `%s` exited %d: a command of the document exits 0, "
+                          "or shows its status (`; echo exit status $?`)" % (doc, lineno, cmd, rc))
+                elif not matches(norm_shown, norm_got):
                     failed += 1
                     print("FAIL: %s:%d: `%s` (exit %d) printed what the document does not show:"
                           % (doc, lineno, cmd, rc))
