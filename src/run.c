@@ -16,6 +16,10 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434 /* Linux 5.3, the same on every architecture */
+#endif
 #include <time.h>
 #include <unistd.h>
 
@@ -645,17 +649,47 @@ static int find_headers(struct run *r, struct error *err)
 	return 0;
 }
 
+/* The process a thread belongs to (its Tgid), or 0. */
+static pid_t thread_group(pid_t tid)
+{
+	char path[64], line[128];
+	FILE *f;
+	int tgid = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return (pid_t)tgid;
+}
+
 /* -p: the process, held from the start as a pidfd, which becomes
  * readable when it exits: the run then stops, rather than wait for events
- * that can no longer come. One that is not there is said at once. A PID
- * the kernel gives no pidfd for (a thread that does not lead its
- * process) is traced without the watch. */
+ * that can no longer come. One that is not there is said at once, and so
+ * is a thread's ID (the filter compares the process's: it would never
+ * match). Where the kernel has no pidfds, the run is not stopped. */
 static int target_open(struct run *r, pid_t pid, struct error *err)
 {
+	pid_t tgid;
+	int e;
+
 	if (pid <= 0)
 		return 0;
 	r->target = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (r->target >= 0 || errno != ESRCH)
+	if (r->target >= 0)
+		return 0;
+	/* A thread's ID: EINVAL, or ENOENT (Linux 6.9 and later). */
+	e = errno;
+	if ((tgid = thread_group(pid)) > 0 && tgid != pid)
+		return error_usage(
+			err,
+			"-p %d: a thread of process %d; -p takes the process's PID: give -p %d",
+			(int)pid, (int)tgid, (int)tgid);
+	if (e != ESRCH && !(kill(pid, 0) < 0 && errno == ESRCH))
 		return 0;
 	return error_usage(
 		err,
@@ -786,12 +820,12 @@ int run_detach(struct run *r, struct error *err)
 		r->tp->instance ? r->tp->dir : "nothing (global pipe)");
 	attach_release(&cur->at);
 	events_drain(&cur->ev);
-	if (r->target_exited)
+	/* A pipe nobody reads must not hold a stop asked for by a signal. */
+	output_finish(&r->out, exiting ? 2.0 : 0);
+	if (r->target_exited) /* after its last event, in a shared log too */
 		fprintf(stderr,
 			"bcc-hello: process %d (-p) exited; nothing more to trace\n",
 			(int)r->opts->pid);
-	/* A pipe nobody reads must not hold a stop asked for by a signal. */
-	output_finish(&r->out, exiting ? 2.0 : 0);
 	/* The maps, a last time: a stop signal that ended the run does not
 	 * cut this print short, a second one does. */
 	exiting = 0;

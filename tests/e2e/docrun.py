@@ -15,8 +15,9 @@ terminal would run them: variables ($W) and background jobs live on from
 one command to the next. What a command printed must be what the document
 shows, line for line, once both are normalised (normalise()): times,
 PIDs other than the writer's and the shell's, and the CPU column are
-ignored (and a raw trace line's flags); SCRATCH stands for the
-document's folder, /work/main. In what
+ignored (and a raw trace line's flags, and the summary's count of other
+BPF programs' lines); SCRATCH stands for the document's folder,
+/work/main. In what
 the document shows, a line "..." stands for any number of lines, and
 "..." inside a line for any text: an elision the reader sees. A line
 "[1] 18500" (an interactive shell's job notice) is not expected. Every
@@ -43,13 +44,17 @@ import time
 DOC_DIR = "/work/main"
 DOC_WRITER = "18500"
 DOC_SHELL = "18490"
+# What the writer's and the shell's PIDs become, in the document's lines
+# and in what was printed: a token no output holds.
+WRITER, SHELL = "<W>", "<SH>"
 TIMEOUT = 120  # seconds for one command
 
 
 def parse(path):
     """The document as a list of ("file", name, text) and
     ("session", [(command, [expected lines], line number)])."""
-    lines = open(path, encoding="utf-8").read().split("\n")
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
     items, i, last_prose, in_para = [], 0, "", False
     while i < len(lines):
         line = lines[i]
@@ -97,6 +102,7 @@ class Shell:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             start_new_session=True)
         self.buf = b""
+        self.start = 0
         self.pid = int(self.run("echo $$")[1].strip())
 
     def run(self, cmd):
@@ -104,7 +110,7 @@ class Shell:
         # One file for the whole session, appended to, as one terminal:
         # what a background job prints while a command runs is part of
         # what that command shows.
-        start = os.path.getsize(self.out) if os.path.exists(self.out) else 0
+        self.start = os.path.getsize(self.out) if os.path.exists(self.out) else 0
         script = "{ %s\n} </dev/null >>%s 2>&1; echo \"__docrun_done $?\"\n" % (cmd, self.out)
         self.p.stdin.write(script.encode())
         self.p.stdin.flush()
@@ -121,15 +127,24 @@ class Shell:
         while b"__docrun_done" not in line:
             line, _, self.buf = self.buf.partition(b"\n")
         rc = int(line.split()[-1])
+        return rc, self.partial()
+
+    def partial(self):
+        """What the session printed since the last command began."""
         with open(self.out, "rb") as f:
-            f.seek(start)
-            return rc, f.read().decode("utf-8", "replace")
+            f.seek(self.start)
+            return f.read().decode("utf-8", "replace")
 
     def close(self):
         # The session's own background jobs (the writer, a --watch run)
-        # are in its process group.
+        # are in its process group: a bcc-hello among them gets SIGINT
+        # first, to detach and remove what it made, then the rest SIGKILL.
         try:
-            os.killpg(self.p.pid, 9)
+            os.killpg(self.p.pid, signal.SIGINT)
+            for _ in range(60):
+                time.sleep(0.05)
+                os.killpg(self.p.pid, 0)
+            os.killpg(self.p.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         self.p.wait()
@@ -145,23 +160,26 @@ def normalise(line, known):
     line = re.sub(r"\[\d{3}\]\s+\S{4,5}\s+<ts>:", "[<cpu>] <flags> <ts>:", line)
     line = re.sub(r"\b\d\d:\d\d:\d\d\b", "<clock>", line)
     line = re.sub(r"\b\d+\.\d+ s\b", "<t> s", line)
-    for pid, doc in known.items():
-        line = re.sub(r"\b%s\b" % pid, doc, line)
+    for pid, token in known.items():
+        line = re.sub(r"\b%s\b" % pid, token, line)
     keep = set(known.values())
 
     def pid(m):
-        return m.group(0) if m.group(2) in keep else m.group(1) + "<pid>"
+        return m.group(1) + "<pid>"
 
     # bcc-hello's own PID, in the names of what it makes.
     line = re.sub(r"(bcc-hello-headers-)(\d+)-[A-Za-z0-9]{6}", pid, line)
     line = re.sub(r"(bcc-hello-)(\d+)(?:-\d+)?\b", pid, line)
     # Other processes: a trace line's PID and CPU columns, and PIDs a
     # message names.
-    m = re.match(r"^(<ts>\s+\S+\s+)(\d+)(\s+)\d+(\s)", line)
+    m = re.match(r"^(<ts>\s+\S+\s+)(\d+|<W>|<SH>)(\s+)\d+(\s)", line)
     if m:
         p = m.group(2) if m.group(2) in keep else "<pid>"
         line = m.group(1) + p + m.group(3) + "<cpu>" + line[m.end() - 1:]
     line = re.sub(r"(\bPID |\bwas |\bpid=|\bppid=|\"pid\":|\"ppid\":)(\d+)", pid, line)
+    # Other BPF programs' lines, hidden and counted: whether any printed
+    # meanwhile is the machine's (the tutorial says so where it shows one).
+    line = re.sub(r" \(\d+ lines? of other BPF programs, hidden\)", "", line)
     return re.sub(r"\s+", " ", line).strip()
 
 
@@ -199,8 +217,9 @@ def main():
     actual_md = open(sys.argv[3], "w") if len(sys.argv) > 3 else None
     items = parse(doc)
     sh = Shell(scratch)
-    known = {str(sh.pid): DOC_SHELL}
-    same = {DOC_WRITER: DOC_WRITER, DOC_SHELL: DOC_SHELL}
+    known = {str(sh.pid): SHELL}
+    same = {DOC_WRITER: WRITER, DOC_SHELL: SHELL}
+    to_doc = {WRITER: DOC_WRITER, SHELL: DOC_SHELL}
     failed = ran = 0
     try:
         for item in items:
@@ -214,24 +233,26 @@ def main():
                 ran += 1
                 res = sh.run(cmd)
                 if res is None:
-                    print("FAIL: %s:%d: `%s` did not finish in %d s" % (doc, lineno, cmd, TIMEOUT))
-                    failed += 1
+                    print("FAIL: %s:%d: `%s` did not finish in %d s; it printed:\n%s"
+                          % (doc, lineno, cmd, TIMEOUT, sh.partial()))
                     return 1
                 rc, out = res
                 if re.match(r"^W=", cmd):
                     w = sh.run("echo $W")[1].strip()
-                    known[w] = DOC_WRITER
-                got = [x for x in out.replace(scratch, DOC_DIR).split("\n")]
+                    known[w] = WRITER
+                got = out.replace(scratch, DOC_DIR).split("\n")
                 if got and got[-1] == "":
                     got.pop()
                 norm_got = [normalise(x, known) for x in got]
                 norm_shown = [normalise(x, same) for x in shown
                               if not re.match(r"^\[\d+\][+-]?\s", x)]
                 if actual_md:
+                    # The PIDs as the document has them; a number with a
+                    # point is a time, whatever its digits.
                     actual_md.write("# %s\n" % cmd)
                     for x in got:
-                        for pid, d in known.items():
-                            x = re.sub(r"\b%s\b" % pid, d, x)
+                        for pid, token in known.items():
+                            x = re.sub(r"(?<![\d.])%s(?!\d|\.\d)" % pid, to_doc[token], x)
                         actual_md.write(x + "\n")
                 if rc != 0:
                     failed += 1

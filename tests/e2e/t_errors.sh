@@ -116,6 +116,23 @@ while kill -0 "$GONE" 2>/dev/null; do GONE=$((GONE - 1)); done
 run nopid -p "$GONE" -c 1
 check_usage nopid 2 "^bcc-hello: -p $GONE: no such process.*start it first"
 
+case_ "-p of a thread that does not lead its process names the process's PID"
+# The filter compares the process's PID (tgid): a thread's would never match.
+python3 -c 'import threading, time
+threading.Thread(target=time.sleep, args=(60,), daemon=True).start()
+time.sleep(60)' &
+TP=$!
+BG_PIDS+=($TP)
+TID=
+for ((i = 0; i < 100; i++)); do
+	TID=$(ls "/proc/$TP/task" 2>/dev/null | grep -vx "$TP" | head -1)
+	[ -n "$TID" ] && break
+	sleep 0.05
+done
+run thread -p "$TID" -c 1
+check_usage thread 2 "^bcc-hello: -p $TID: a thread of process $TP; .*give -p $TP\$"
+kill "$TP" 2>/dev/null
+
 # --- errors of the run: exit 1 ----------------------------------------
 
 case_ "an unknown tracepoint is named in the error"
