@@ -13,14 +13,14 @@ struct attachments {
 	bool raw[LOAD_MAX]; /* a raw tracepoint: closed with close() */
 };
 
-/* Attach every program of set where its entry says. A tracepoint is
- * checked to exist first, so that the user gets one clear message rather
- * than libbcc's own. */
 /* What attach_all checks before it attaches (each tracepoint exists; a
  * raw tracepoint only the kernel can check), for --dry-run: 0, or -1
  * with err set. */
 int attach_check(const struct tracefs *tfs, const struct loaded_set *set,
 		 struct error *err);
+/* Attach every program of set where its entry says. A tracepoint is
+ * checked to exist first, so that the user gets one clear message rather
+ * than libbcc's own. */
 int attach_all(struct attachments *at, const struct tracefs *tfs,
 	       const struct loaded_set *set, struct error *err);
 /* Detach: closing the perf event fd is what detaches a tracepoint

@@ -95,8 +95,8 @@ static int build_cflags(char ***out, size_t *n, const struct compile_opts *c,
 		goto oom;
 	/* A misspelt helper is an implicit declaration: a warning that
 	 * scrolls away, then a verifier refusal that says nothing of it
-	 * ("call stack too deep"). An error instead, with clang's "did you
-	 * mean" where a helper is close. */
+	 * ("call stack too deep"). An error instead; the failure's own line
+	 * names the helper meant, where one is close (rounds.c). */
 	if (!(flags[(*n)++] = strdup("-Werror=implicit-function-declaration")))
 		goto oom;
 	if (c->all_errors && !(flags[(*n)++] = strdup("-ferror-limit=0")))

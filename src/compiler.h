@@ -36,12 +36,7 @@ struct compile_job {
 	const struct source *src;
 	const struct tutorial *tu;
 	struct tptypes *types;
-	struct compile_opts *copts;
-	/* After a refusal: load this function (of this program type) in the
-	 * child too, with the verifier's full log annotated by libbcc from
-	 * the program's line information, into prog->log. NULL otherwise. */
-	const char *explain;
-	int explain_type;
+	struct compile_opts *copts; /* its explain: after a refusal */
 	/* The stop flag (set by the signal handler) and the signal that is
 	 * not a stop (--watch's SIGHUP), or 0. */
 	const volatile sig_atomic_t *stop;

@@ -11,7 +11,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-/* The program, and with job->pid_alt its PID sites. */
+/* The program, with its mark's sites or, where they cannot be patched,
+ * unmarked; and with job->pid_alt its PID sites. */
 static int compile_all(const struct compile_job *job,
 		       struct compile_opts *copts, struct program *prog,
 		       struct error *err)
@@ -19,6 +20,16 @@ static int compile_all(const struct compile_job *job,
 	int ret = rounds_compile(job->rounds, job->src, job->tu, job->types,
 				 prog, copts, err);
 
+	if (ret == 0 && copts->mark &&
+	    compiled_find_mark_sites(&prog->c, TUTORIAL_MARK_PLACEHOLDER)) {
+		/* the placeholder was stored apart, in pieces that cannot
+		 * be patched: the program's lines go unmarked */
+		compile_release(prog);
+		copts->mark = false;
+		job->rounds->verbose = 0;
+		ret = rounds_compile(job->rounds, job->src, job->tu, job->types,
+				     prog, copts, err);
+	}
 	if (ret == 0 && job->pid_alt) {
 		/* the same program with another placeholder PID: where the
 		 * two differ, and only there, is the PID */
@@ -56,19 +67,8 @@ compiler_child_main(const struct compile_job *job, int fd)
 	/* this module's own copy of capture.c: its captures go where the
 	 * parent reads them if LLVM ends the process */
 	capture_share(job->diag_fd);
-	copts.explain = job->explain;
-	copts.explain_type = job->explain_type;
 	copts.mark = job->tu->printk && !job->tu->unmarked;
 	ret = compile_all(job, &copts, &prog, &err);
-	if (ret == 0 && copts.mark &&
-	    compiled_find_mark_sites(&prog.c, TUTORIAL_MARK_PLACEHOLDER)) {
-		/* the placeholder was stored apart, in pieces that cannot
-		 * be patched: the program's lines go unmarked */
-		compile_release(&prog);
-		copts.mark = false;
-		job->rounds->verbose = 0;
-		ret = compile_all(job, &copts, &prog, &err);
-	}
 	if (compiler_send(fd, job, &prog, ret, &err))
 		return 1;
 	close(fd); /* the parent reads the end now, not after the exit */

@@ -46,21 +46,25 @@ static size_t read_proc(pid_t tid, const char *name, char *buf, size_t size)
 	return n > 0 ? (size_t)n : 0;
 }
 
-/* The process (thread group) of a thread, from /proc; 0 if it is gone. */
-static pid_t tgid_of(struct output *o, pid_t tid)
+pid_t output_tgid(pid_t tid)
 {
 	char status[512]; /* Tgid: is the 4th line */
 	const char *at;
-	pid_t tgid = 0;
 
-	if (tid == o->last_tid)
-		return o->last_tgid;
 	if (read_proc(tid, "status", status, sizeof(status)) &&
 	    (at = strstr(status, "\nTgid:")))
-		tgid = (pid_t)strtol(at + 6, NULL, 10);
-	o->last_tid = tid;
-	o->last_tgid = tgid;
-	return tgid;
+		return (pid_t)strtol(at + 6, NULL, 10);
+	return 0;
+}
+
+/* output_tgid, for the last thread asked about kept. */
+static pid_t tgid_of(struct output *o, pid_t tid)
+{
+	if (tid != o->last_tid) {
+		o->last_tgid = output_tgid(tid);
+		o->last_tid = tid;
+	}
+	return o->last_tgid;
 }
 
 /* A live thread's command name, from /proc; false if it is gone. */

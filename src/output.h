@@ -65,6 +65,8 @@ void output_init(struct output *o, FILE *out, bool raw, pid_t self, pid_t only,
 /* Handle one trace_pipe line (no newline). Returns 1 once the limit is
  * reached or output failed, else 0. Matches tracepipe_line_fn. */
 int output_line(const char *line, size_t len, void *ctx);
+/* The process (thread group) of a thread, from /proc; 0 if it is gone. */
+pid_t output_tgid(pid_t tid);
 struct ctype;
 struct json_object;
 /* Handle one ring or perf buffer record: "TIME table: name=value ..." or

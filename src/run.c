@@ -16,12 +16,12 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434 /* Linux 5.3, the same on every architecture */
 #endif
-#include <time.h>
-#include <unistd.h>
 
 /* The only global state: set by the signal handler, read by the loop. */
 static volatile sig_atomic_t exiting;
@@ -156,12 +156,14 @@ static int read_source(struct version *v, const struct options *opts,
 static int explain(void *ctx, const char *func, int prog_type, char **log)
 {
 	struct compile_job job = *(const struct compile_job *)ctx;
+	struct compile_opts copts = *job.copts;
 	struct program prog;
 	struct error err = {0};
 	int ret;
 
-	job.explain = func;
-	job.explain_type = prog_type;
+	copts.explain = func;
+	copts.explain_type = prog_type;
+	job.copts = &copts;
 	ret = compiler_run(&job, &prog, &err);
 	free(err.details);
 	*log = ret == 0 ? prog.log : NULL;
@@ -561,14 +563,10 @@ static int loop_wait_read(struct run *r, struct loop *l, double left, int *ret,
 			return LOOP_STOP;
 		}
 	}
-	if (r->target_exited) {
-		output_flush(out);
-		return LOOP_STOP;
-	}
 	if (exiting && !(exiting == SIGHUP && r->opts->watch))
 		return LOOP_STOP; /* even if the output is stuck */
-	if (!output_flush(out))
-		return LOOP_STOP; /* the reader went away */
+	if (!output_flush(out) || r->target_exited)
+		return LOOP_STOP; /* the reader went away, or the process */
 	if (out->limit && out->events >= out->limit)
 		return LOOP_STOP;
 	return LOOP_AGAIN;
@@ -649,24 +647,6 @@ static int find_headers(struct run *r, struct error *err)
 	return 0;
 }
 
-/* The process a thread belongs to (its Tgid), or 0. */
-static pid_t thread_group(pid_t tid)
-{
-	char path[64], line[128];
-	FILE *f;
-	int tgid = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
-			break;
-	fclose(f);
-	return (pid_t)tgid;
-}
-
 /* -p: the process, held from the start as a pidfd, which becomes
  * readable when it exits: the run then stops, rather than wait for events
  * that can no longer come. One that is not there is said at once, and so
@@ -684,7 +664,7 @@ static int target_open(struct run *r, pid_t pid, struct error *err)
 		return 0;
 	/* A thread's ID: EINVAL, or ENOENT (Linux 6.9 and later). */
 	e = errno;
-	if ((tgid = thread_group(pid)) > 0 && tgid != pid)
+	if ((tgid = output_tgid(pid)) > 0 && tgid != pid)
 		return error_usage(
 			err,
 			"-p %d: a thread of process %d; -p takes the process's PID: give -p %d",

@@ -67,7 +67,6 @@ struct tutorial {
  * where that cannot be done. */
 #define TUTORIAL_MARK "__bh_mark"
 #define TUTORIAL_MARK_PLACEHOLDER "bh:mark:"
-#define TUTORIAL_MARK_LEN 8
 
 /* Rewrite text (name for messages). sets: --set values; pid: -p value
  * (0 = none), given to a const global named pid_filter or PID_FILTER. */

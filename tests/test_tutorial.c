@@ -536,7 +536,7 @@ TEST(sec_in_a_comment_is_not_recorded)
 	tutorial_release(&tu);
 }
 
-TEST(a_plain_bcc_source_is_left_as_it_is)
+TEST(a_plain_bcc_source_is_left_as_it_is_but_for_the_mark)
 {
 	static const char hello[] =
 		"#ifndef PID_FILTER\n"
@@ -611,7 +611,7 @@ int main(void)
 	RUN(sec_is_recorded_for_the_function_on_the_same_line);
 	RUN(sec_maps_on_a_variable_is_not_recorded);
 	RUN(sec_in_a_comment_is_not_recorded);
-	RUN(a_plain_bcc_source_is_left_as_it_is);
+	RUN(a_plain_bcc_source_is_left_as_it_is_but_for_the_mark);
 	RUN(valid_values_are_integer_constants);
 	return CHECK_DONE();
 }

@@ -17,9 +17,9 @@ shows, line for line, once both are normalised (normalise()): times,
 PIDs other than the writer's and the shell's, and the CPU column are
 ignored (and a raw trace line's flags, and the summary's count of other
 BPF programs' lines); SCRATCH stands for the document's folder,
-/work/main. In what
-the document shows, a line "..." stands for any number of lines, and
-"..." inside a line for any text: an elision the reader sees. A line
+/work/main. In what the document shows, a line "..." stands for any
+number of lines, and "..." inside a line for any text: an elision the
+reader sees. A line
 "[1] 18500" (an interactive shell's job notice) is not expected. Every
 command must exit 0: one that fails shows it, `; echo exit status $?`.
 
@@ -150,6 +150,12 @@ class Shell:
         self.p.wait()
 
 
+def sub_pid(line, pid, token):
+    """line with the number pid as token wherever it stands alone: not
+    inside another number, nor a time (a number with a point)."""
+    return re.sub(r"(?<![\d.])%s(?!\d|\.\d)" % pid, token, line)
+
+
 def normalise(line, known):
     """The parts of a line that do not depend on when, where and as which
     process it ran. known maps this run's PIDs to the document's."""
@@ -161,7 +167,7 @@ def normalise(line, known):
     line = re.sub(r"\b\d\d:\d\d:\d\d\b", "<clock>", line)
     line = re.sub(r"\b\d+\.\d+ s\b", "<t> s", line)
     for pid, token in known.items():
-        line = re.sub(r"\b%s\b" % pid, token, line)
+        line = sub_pid(line, pid, token)
     keep = set(known.values())
 
     def pid(m):
@@ -252,7 +258,7 @@ def main():
                     actual_md.write("# %s\n" % cmd)
                     for x in got:
                         for pid, token in known.items():
-                            x = re.sub(r"(?<![\d.])%s(?!\d|\.\d)" % pid, to_doc[token], x)
+                            x = sub_pid(x, pid, to_doc[token])
                         actual_md.write(x + "\n")
                 if rc != 0:
                     failed += 1

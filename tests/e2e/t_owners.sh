@@ -17,11 +17,9 @@ case_ "a run under another name keeps its header tree while another run starts, 
 cp "$BCC_HELLO" "$T/hello-copy"
 cp "$(dirname "$BCC_HELLO")/bcc-hello-compiler.so" "$T/"
 cp "$SRC/programs/hello.c" "$T/w.c"
-snapshot
 # --no-cache: it compiles, so it makes its tree.
-"$T/hello-copy" -f "$T/w.c" --watch --no-cache -v </dev/null >"$T/copy.out" 2>"$T/copy.err" &
-C=$!
-BG_PIDS+=($C)
+BCC_HELLO="$T/hello-copy" start_hello copy -f "$T/w.c" --watch --no-cache -v
+C=$HELLO_PID
 wait_for "$T/copy.err" '\[4/5\] read' 60
 tree=$(tree_made_by copy)
 "$BCC_HELLO" --dry-run -v </dev/null >"$T/other.out" 2>"$T/other.err"
@@ -49,12 +47,11 @@ case_ "two runs with the same PID in two PID namespaces each read an instance of
 sh -c 'while :; do : </etc/hostname; sleep 0.05; done' &
 O=$!
 BG_PIDS+=($O)
-snapshot
-unshare -pf "$BCC_HELLO" -f "$SRC/programs/openat.c" -v -d 60 </dev/null >"$T/ns1.out" 2>"$T/ns1.err" &
+unshare -pf --kill-child "$BCC_HELLO" -f "$SRC/programs/openat.c" -v -d 60 </dev/null >"$T/ns1.out" 2>"$T/ns1.err" &
 U1=$!
 BG_PIDS+=($U1)
 wait_for "$T/ns1.err" '\[4/5\] read' 60
-unshare -pf "$BCC_HELLO" -f "$SRC/programs/openat.c" -v -c 3 </dev/null >"$T/ns2.out" 2>"$T/ns2.err" &
+unshare -pf --kill-child "$BCC_HELLO" -f "$SRC/programs/openat.c" -v -c 3 </dev/null >"$T/ns2.out" 2>"$T/ns2.err" &
 U2=$!
 BG_PIDS+=($U2)
 wait_exit "$U2" 60 || kill -9 "$U2" 2>/dev/null

@@ -253,7 +253,7 @@ wait_exit "$FB" 30
 rcb=$RC
 wait_exit "$FA" 30
 rca=$RC
-ofb=$(grep -c "BPF triggered from PID $FA\.\$" "$T/feedB.out" || true)
+ofb=$(events_of feedB "$FA")
 expect "both exit 0" "exit $rca and $rcb" [ "$rca/$rcb" = 0/0 ] &&
 	expect "the second printed the first's writes" "$ofb lines" [ "$ofb" -gt 100 ] &&
 	expect "the first's summary names the cause and the fix" "$(tail -1 "$T/feedA.err")" \

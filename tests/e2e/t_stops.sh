@@ -25,8 +25,6 @@ TRACEPOINT_PROBE(syscalls, sys_enter_write)
 }
 C
 
-# count FILE REGEX: lines of FILE matching REGEX (0 if none).
-
 case_ "SIGINT while maps longer to print than -i are printed: the run ends"
 start_hello interval -f "$T/big.c" -i 0.2 -d 120 -v
 wait_for "$T/interval.err" '\[4/5\] read' 60

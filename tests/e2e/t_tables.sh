@@ -14,8 +14,9 @@ COMM='wr"q'
 COMM_TEXT='wr\"q' # as printed: the quote escaped
 cp "$(command -v dash || command -v sh)" "$T/$COMM"
 
-# start_counted NAME: a writer, waiting; its PID in $W, its FIFO $T/NAME.go.
-start_counted() {
+# start_named NAME: a writer under the quoted name, waiting; its PID in $W,
+# its FIFO $T/NAME.go.
+start_named() {
 	mkfifo "$T/$1.go"
 	"$T/$COMM" -c 'read go <"$1"; i=0
 		while [ $i -lt '"$WRITES"' ]; do printf abcdefg; i=$((i + 1)); done >/dev/null
@@ -40,7 +41,7 @@ stop() {
 json_check() { python3 -c "$1" "$2" 2>&1 | tail -1; }
 
 case_ "a ring buffer's records are decoded by name: pid, comm and bytes of each write"
-start_counted ring
+start_named ring
 start_hello ring -v -f "$P/hello_ringbuf.c" -p "$W"
 go ring
 stop
@@ -56,7 +57,7 @@ expect "exit 0 and $WRITES lines 'events: pid=$W comm=$COMM_TEXT bytes=7'" \
 		[ -z "$(left_behind "$HELLO_PID")" ] && ok
 
 case_ "a perf buffer's records are decoded too, with the write's fd"
-start_counted perf
+start_named perf
 start_hello perf -v -f "$P/hello_perf.c" -p "$W"
 go perf
 stop
@@ -68,7 +69,7 @@ expect "$WRITES lines 'events: pid=$W fd=1 bytes=7 comm=$COMM_TEXT'" \
 		grep -q 'reading table events (perf buffer, one per CPU)' "$T/perf.err" && ok
 
 case_ "a hash map is printed at exit with the writer's exact count"
-start_counted count
+start_named count
 start_hello count -v -f "$P/write_counter.c" -p "$W"
 go count
 stop
@@ -95,7 +96,7 @@ TRACEPOINT_PROBE(syscalls, sys_enter_write)
 	return 0;
 }
 EOF
-start_counted order
+start_named order
 start_hello order -v -f "$T/order.c" -p "$W"
 go order
 stop
@@ -107,7 +108,7 @@ expect "exit 0, then '$want_h' and '$want_a'" "exit $RC: '$got_h' and '$got_a'; 
 	[ "$RC" = 0 ] && [ "$got_h" = "$want_h" ] && [ "$got_a" = "$want_a" ] && ok
 
 case_ "a BPF_HISTOGRAM filled with bpf_log2l is printed as a log2 histogram of every write"
-start_counted hist
+start_named hist
 start_hello hist -v -f "$P/write_latency.c" -p "$W"
 go hist
 stop
@@ -121,7 +122,7 @@ expect "a histogram whose counts add up to $WRITES" \
 	[ "$RC" = 0 ] && expect "$WRITES" "$total" [ "$total" = "$WRITES" ] && ok
 
 case_ "--json: records, map entries and trace lines are JSON objects with the right types"
-start_counted json
+start_named json
 start_hello json -v --json -f "$P/hello_ringbuf.c" -p "$W"
 go json
 stop
@@ -142,7 +143,7 @@ expect "$WRITES objects {table: events, pid: $W, comm: $COMM, bytes: 7}" "exit $
 	[ "$RC" = 0 ] && expect "no error" "$bad" [ -z "$bad" ] && ok
 
 case_ "--json: a map entry at exit is {map, key, value}"
-start_counted jmap
+start_named jmap
 start_hello jmap --json -v -f "$P/write_counter.c" -p "$W"
 go jmap
 stop
@@ -155,7 +156,7 @@ expect "one object {map: counts, key: $W, value: $WRITES}" "exit $RC; $bad" \
 	[ "$RC" = 0 ] && expect "no error" "$bad" [ -z "$bad" ] && ok
 
 case_ "--json: trace lines carry ts, cpu, comm, pid and msg"
-start_counted jtrace
+start_named jtrace
 start_hello jtrace --json -v -p "$W"
 go jtrace
 stop
